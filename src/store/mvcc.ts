@@ -1,0 +1,243 @@
+/**
+ * Mvcc is one shard's multi-version key-value store in etcd's model (pure: no actors, no I/O).
+ *
+ * - The shard revision `main` grows by one per transaction that writes; `sub` numbers the writes
+ *   inside it. A txn that writes nothing (failed compares, reads, deletes of absent keys) leaves
+ *   the revision alone.
+ * - Per key: createRevision, modRevision, version. A delete leaves a tombstone; a later put starts a
+ *   new generation (version 1, createRevision = that put's revision).
+ * - History is kept (per key for reads at an older revision, and as an event log for watches from
+ *   a revision) until compact(rev) drops what lies below rev.
+ * - txn() is synchronous on purpose: compares, then ops, with nothing interleaving.
+ */
+import { CompactedError, FutureRevisionError } from './errors.js';
+import { KeyIndex } from './key-index.js';
+import type { Compare, KeyValue, Op, OpResult, RangeOptions, RangeResult, StoreWatchEvent, TxnRequest, TxnResult } from './types.js';
+
+/** Change is one write of a committed txn as the WAL records it; value undefined = delete. */
+export interface Change {
+  key: string;
+  value?: Uint8Array;
+  lease?: number;
+}
+
+/** WalRecord is what a shard persists: a committed txn's changes, or a compaction. */
+export type WalRecord = { t: 'txn'; rev: number; changes: Change[] } | { t: 'compact'; rev: number };
+
+/** RevisionEvents are the watch events of one committed revision, in sub-revision order. */
+export interface RevisionEvents {
+  revision: number;
+  events: StoreWatchEvent[];
+}
+
+/** TxnOutcome is a txn's reply plus, when it wrote, what to persist and publish. */
+export interface TxnOutcome {
+  result: TxnResult;
+  committed?: { record: WalRecord & { t: 'txn' }; events: RevisionEvents };
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Mvcc is the in-memory store; see the module comment for the model. */
+export class Mvcc {
+  private readonly index = new KeyIndex();
+  /** log holds every committed revision's events ≥ compactRev, oldest first. */
+  private log: RevisionEvents[] = [];
+  private rev = 1;
+  private compactRev = 0;
+
+  /** revision is the latest committed revision (1 for an empty store, as in etcd). */
+  get revision(): number {
+    return this.rev;
+  }
+
+  /** compactRevision is the revision of the last compaction (0 = never compacted). */
+  get compactRevision(): number {
+    return this.compactRev;
+  }
+
+  /** keyCount is the number of keys with history (live or tombstoned but not yet compacted). */
+  get keyCount(): number {
+    return this.index.size;
+  }
+
+  /**
+   * range reads `key` (or every key with that prefix) at opts.revision, or at `visible` when none
+   * is given. `visible` lets the shard hide writes that are not durable yet: a revision above it
+   * is a FutureRevisionError, below the compacted revision a CompactedError.
+   */
+  range(key: string, opts: RangeOptions = {}, visible = this.rev): RangeResult {
+    const at = opts.revision && opts.revision > 0 ? opts.revision : visible;
+    if (at > visible) throw new FutureRevisionError(at, visible);
+    if (at < this.compactRev) throw new CompactedError(at, this.compactRev);
+    return this.rangeAt(key, opts, at);
+  }
+
+  /** txn evaluates compares at the head, then runs the success or failure ops atomically. */
+  txn(req: TxnRequest): TxnOutcome {
+    const succeeded = req.compare.every((c) => this.compare(c));
+    const ops = succeeded ? req.success : req.failure;
+    const main = this.rev + 1;
+    const changes: Change[] = [];
+    const events: StoreWatchEvent[] = [];
+    const results: OpResult[] = [];
+    for (const op of ops) results.push(this.applyOp(op, main, changes, events));
+    if (events.length === 0) return { result: { succeeded, revision: this.rev, results } };
+    this.rev = main;
+    const revEvents = { revision: main, events };
+    this.log.push(revEvents);
+    return {
+      result: { succeeded, revision: main, results },
+      committed: { record: { t: 'txn', rev: main, changes }, events: revEvents },
+    };
+  }
+
+  /**
+   * replay re-applies a record read back from the WAL. Revisions must continue the current one
+   * exactly; a gap means a lost frame, which the caller treats as corruption.
+   */
+  replay(record: WalRecord): RevisionEvents | undefined {
+    if (record.t === 'compact') {
+      this.compact(record.rev);
+      return undefined;
+    }
+    if (record.rev !== this.rev + 1) throw new RangeError(`replay expected revision ${this.rev + 1}, got ${record.rev}`);
+    const events: StoreWatchEvent[] = [];
+    const sink: Change[] = [];
+    for (const c of record.changes) {
+      const op: Op = c.value === undefined ? { type: 'delete', key: c.key } : { type: 'put', key: c.key, value: c.value, lease: c.lease };
+      this.applyOp(op, record.rev, sink, events);
+    }
+    this.rev = record.rev;
+    const revEvents = { revision: record.rev, events };
+    this.log.push(revEvents);
+    return revEvents;
+  }
+
+  /**
+   * compact discards history below rev: reads and watches at revisions < rev throw
+   * CompactedError afterwards; rev itself stays readable. Compacting at or below the current
+   * compacted revision throws CompactedError, above the head FutureRevisionError (as etcd).
+   */
+  compact(rev: number): void {
+    if (rev <= this.compactRev) throw new CompactedError(rev, this.compactRev);
+    if (rev > this.rev) throw new FutureRevisionError(rev, this.rev);
+    this.index.compact(rev);
+    const keepFrom = firstLogIndexAtOrAbove(this.log, rev);
+    if (keepFrom > 0) this.log = this.log.slice(keepFrom);
+    this.compactRev = rev;
+  }
+
+  /**
+   * logSince returns the committed revisions in [from, to], whole revisions only, stopping once
+   * at least maxEvents events were taken; `through` is the last revision covered (to when the
+   * scan reached it). Throws CompactedError when from is below the compacted revision.
+   */
+  logSince(from: number, to: number, maxEvents: number): { entries: RevisionEvents[]; through: number } {
+    if (from < this.compactRev) throw new CompactedError(from, this.compactRev);
+    const entries: RevisionEvents[] = [];
+    let taken = 0;
+    for (let i = firstLogIndexAtOrAbove(this.log, from); i < this.log.length; i++) {
+      const e = this.log[i];
+      if (e.revision > to) break;
+      entries.push(e);
+      taken += e.events.length;
+      if (taken >= maxEvents && e.revision < to) return { entries, through: e.revision };
+    }
+    return { entries, through: to };
+  }
+
+  private rangeAt(key: string, opts: RangeOptions, at: number): RangeResult {
+    const kvs: KeyValue[] = [];
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
+    let count = 0;
+    const take = (kv: KeyValue | undefined): void => {
+      if (!kv) return;
+      count++;
+      if (opts.countOnly || kvs.length >= limit) return;
+      kvs.push(opts.keysOnly ? { ...kv, value: EMPTY } : kv);
+    };
+    if (opts.prefix) for (const k of this.index.keysWithPrefix(key)) take(this.index.at(k, at));
+    else take(this.index.at(key, at));
+    return { kvs, revision: at, more: count > kvs.length && !opts.countOnly, count };
+  }
+
+  private compare(c: Compare): boolean {
+    const kv = this.index.at(c.key, this.rev);
+    if (c.target === 'value') {
+      // etcd: a value compare against an absent key always fails.
+      if (!kv) return false;
+      const eq = bytesEqual(kv.value, c.value);
+      return c.op === '=' ? eq : !eq;
+    }
+    // Other targets compare an absent key as zero, as etcd does (version = 0 means "absent").
+    const actual = kv ? kv[c.target] : 0;
+    switch (c.op) {
+      case '=':
+        return actual === c.value;
+      case '!=':
+        return actual !== c.value;
+      case '<':
+        return actual < c.value;
+      case '>':
+        return actual > c.value;
+    }
+  }
+
+  /** applyOp runs one op of a txn at revision main; reads inside the txn see its earlier writes. */
+  private applyOp(op: Op, main: number, changes: Change[], events: StoreWatchEvent[]): OpResult {
+    switch (op.type) {
+      case 'range':
+        return { type: 'range', result: this.range(op.key, op.opts, op.opts?.revision ? this.rev : main) };
+      case 'put': {
+        const prev = this.index.at(op.key, main);
+        const kv: KeyValue = {
+          key: op.key,
+          value: op.value,
+          createRevision: prev ? prev.createRevision : main,
+          modRevision: main,
+          version: prev ? prev.version + 1 : 1,
+        };
+        if (op.lease) kv.lease = op.lease;
+        this.index.append(op.key, { main, sub: changes.length, kv });
+        changes.push(op.lease ? { key: op.key, value: op.value, lease: op.lease } : { key: op.key, value: op.value });
+        events.push(prev ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv });
+        return op.prevKv && prev ? { type: 'put', prevKv: prev } : { type: 'put' };
+      }
+      case 'delete': {
+        const keys = op.prefix ? [...this.index.keysWithPrefix(op.key)] : [op.key];
+        const prevKvs: KeyValue[] = [];
+        for (const key of keys) {
+          const prev = this.index.at(key, main);
+          if (!prev) continue;
+          this.index.append(key, { main, sub: changes.length, kv: undefined });
+          changes.push({ key });
+          // etcd's delete event: the key and the delete's revision, zero create/version.
+          const tomb: KeyValue = { key, value: EMPTY, createRevision: 0, modRevision: main, version: 0 };
+          events.push({ type: 'delete', kv: tomb, prevKv: prev });
+          prevKvs.push(prev);
+        }
+        return op.prevKv ? { type: 'delete', deleted: prevKvs.length, prevKvs } : { type: 'delete', deleted: prevKvs.length };
+      }
+    }
+  }
+}
+
+/** firstLogIndexAtOrAbove is the first log index whose revision is ≥ rev. */
+function firstLogIndexAtOrAbove(log: RevisionEvents[], rev: number): number {
+  let lo = 0;
+  let hi = log.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (log[mid].revision < rev) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** bytesEqual compares two byte arrays by content. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,311 @@
+/**
+ * ShardCore is one store shard without the actor around it: Mvcc + Watchable + WAL, with group
+ * commit. The `store-shard` behaviour (shard.ts) is a thin adapter; tests and single-thread tools
+ * can use the core directly.
+ *
+ * Write path (one "tick" = whatever arrives before the scheduled flush runs):
+ *
+ *   txn ─► mvcc.txn (sync, applied at once so later txns' compares see it)
+ *        └► pending {records, events, waiters} ──flush──► wal.append (1 write [+1 fdatasync])
+ *                                                        ► watchable.publish (tells to watchers)
+ *                                                        ► resolve waiters (replies to asks)
+ *
+ * Reads are served at the durable head (`published`), never at unflushed state, so nothing a
+ * reader saw can be lost by a crash. Writes that arrive during a flush form the next group.
+ */
+import { serializeError } from '../actors/errors.js';
+import type { ActorId, Logger } from '../actors/types.js';
+import { WatchCanceledError, messages } from './errors.js';
+import { Mvcc } from './mvcc.js';
+import type { RevisionEvents, WalRecord } from './mvcc.js';
+import type { StoreCompacted, StoreShardParams, StoreShardStatus, StoreTxnReply, StoreWatchMsg, StoreWatchStarted } from './protocol.js';
+import { Wal, walFile } from './wal.js';
+import { Watchable } from './watchable.js';
+import type { RangeOptions, RangeResult, StoreWatchOptions, TxnRequest } from './types.js';
+
+/** ShardCoreDeps is what the core needs from its host (an actor, or a test). */
+export interface ShardCoreDeps {
+  log: Logger;
+  /** shard is the shard's actor id and epoch its incarnation (random per start); both go on every push. */
+  shard: ActorId;
+  epoch: string;
+  /** push sends a watch message to a subscriber (a tell). */
+  push(subscriber: ActorId, msg: StoreWatchMsg): void;
+  /** schedule runs task soon, after the messages already queued (a self-tell, or setImmediate). */
+  schedule(task: 'flush' | 'sync'): void;
+  /** fatal is called when the WAL failed: memory and disk disagree, so the shard must crash. */
+  fatal(err: Error): void;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+interface Group {
+  records: WalRecord[];
+  events: RevisionEvents[];
+  waiters: Waiter[];
+}
+
+const emptyGroup = (): Group => ({ records: [], events: [], waiters: [] });
+
+/** ShardCore: see the module comment. */
+export class ShardCore {
+  private pending: Group = emptyGroup();
+  private flushScheduled = false;
+  private flushing = false;
+  /** flushRun is the flush in progress (or the last one), so close() can wait for it. */
+  private flushRun: Promise<void> | undefined;
+  private syncScheduled = false;
+  private broken: Error | undefined;
+  private readonly watchable: Watchable;
+  /** inflight counts events sent and not yet acknowledged, per internal watch id. */
+  private readonly inflight = new Map<string, number>();
+  /** pushed counts messages told to each (subscriber, session) (see StoreTxnReply). */
+  private readonly pushed = new Map<ActorId, number>();
+  private readonly window: number;
+  /** compactMark is the head at the previous compaction tick (see StoreShardParams.compactIntervalMs). */
+  private compactMark = 0;
+
+  private constructor(
+    readonly params: StoreShardParams,
+    private readonly mvcc: Mvcc,
+    private readonly wal: Wal | undefined,
+    private readonly deps: ShardCoreDeps,
+  ) {
+    this.watchable = new Watchable(mvcc, { syncBatchEvents: params.syncBatchEvents });
+    this.window = params.watchWindowEvents ?? DEFAULT_WINDOW;
+  }
+
+  /** open replays the shard's WAL (unless durability is 'memory') and returns a ready core. */
+  static async open(params: StoreShardParams, deps: ShardCoreDeps): Promise<ShardCore> {
+    const mvcc = new Mvcc();
+    if (params.durability === 'memory') return new ShardCore(params, mvcc, undefined, deps);
+    if (!params.dataDir) throw new Error(messages.noDataDir(params.shardId, params.durability));
+    const file = walFile(params.dataDir, params.shardId);
+    const { wal, records, tornBytes } = await Wal.open(file, params.durability);
+    for (const r of records) mvcc.replay(r);
+    if (tornBytes > 0) deps.log.warn('store wal: truncated torn tail', { file, tornBytes });
+    deps.log.info('store shard recovered', { shard: params.shardId, records: records.length, revision: mvcc.revision });
+    return new ShardCore(params, mvcc, wal, deps);
+  }
+
+  /** revision is the durable head: what reads see and watchers have been offered. */
+  get revision(): number {
+    return this.watchable.published;
+  }
+
+  /** range reads at the durable head (or at opts.revision). */
+  range(key: string, opts?: RangeOptions): RangeResult {
+    return this.mvcc.range(key, opts, this.watchable.published);
+  }
+
+  /**
+   * txn applies req now and resolves after it is durable and published (see module comment),
+   * with the number of messages pushed to `subscriber` by then.
+   */
+  async txn(req: TxnRequest, subscriber?: ActorId, session = ''): Promise<StoreTxnReply> {
+    this.checkBroken();
+    const { result, committed } = this.mvcc.txn(req);
+    // A txn that wrote nothing may still have judged its compares on unflushed writes: answer
+    // it after those are durable and published, never before.
+    if (committed || this.pending.waiters.length > 0 || this.flushing) await this.enqueue(committed?.record, committed?.events);
+    return { result, epoch: this.deps.epoch, pushed: subscriber === undefined ? 0 : (this.pushed.get(internalId(subscriber, session)) ?? 0) };
+  }
+
+  /** compact discards history below revision; the compaction is logged so it survives restarts. */
+  async compact(revision: number): Promise<StoreCompacted> {
+    this.checkBroken();
+    if (revision > this.watchable.published) {
+      // Compacting into unflushed revisions would let a crash forget a compaction's base.
+      await this.enqueue(undefined, undefined);
+    }
+    this.mvcc.compact(revision);
+    await this.enqueue({ t: 'compact', rev: revision }, undefined);
+    // Watchers still behind revision must now be canceled with CompactedError.
+    this.scheduleSync();
+    return { compactRevision: revision };
+  }
+
+  /** watch registers subscriber's watch; past revisions are caught up on later sync steps. */
+  watch(subscriber: ActorId, watchId: string, opts: StoreWatchOptions, session = ''): StoreWatchStarted {
+    const id = internalId(subscriber, watchId);
+    const pushKey = internalId(subscriber, session);
+    this.inflight.set(id, 0);
+    const revision = this.watchable.watch(id, opts, {
+      deliver: (events, rev) => {
+        const sent = this.inflight.get(id) ?? 0;
+        // Refuse only with something in flight: a batch larger than the window still goes out
+        // when the receiver is idle, and a refused watch is sure to hear an ack later.
+        if (this.window > 0 && events.length > 0 && sent > 0 && sent + events.length > this.window) return false;
+        this.inflight.set(id, sent + events.length);
+        this.push(subscriber, pushKey, { type: 'storeWatchEvents', shard: this.deps.shard, epoch: this.deps.epoch, watchId, events, revision: rev });
+        return true;
+      },
+      canceled: (err) => {
+        this.inflight.delete(id);
+        this.push(subscriber, pushKey, { type: 'storeWatchCanceled', shard: this.deps.shard, epoch: this.deps.epoch, watchId, error: serializeError(err) });
+      },
+    });
+    if (this.watchable.needsSync) this.scheduleSync();
+    return { watchId, revision };
+  }
+
+  /** cancelWatch removes one watch; idempotent. */
+  cancelWatch(subscriber: ActorId, watchId: string): void {
+    const id = internalId(subscriber, watchId);
+    this.watchable.cancel(id);
+    this.inflight.delete(id);
+  }
+
+  /** ackWatch records that the subscriber processed n events; a victim waiting for room is retried. */
+  ackWatch(subscriber: ActorId, watchId: string, n: number): void {
+    const id = internalId(subscriber, watchId);
+    const sent = this.inflight.get(id);
+    if (sent === undefined) return;
+    this.inflight.set(id, Math.max(0, sent - n));
+    if (this.watchable.stats().victims > 0) this.scheduleSync();
+  }
+
+  /** dropSubscriber removes every watch of an actor that went away (no message is sent). */
+  dropSubscriber(subscriber: ActorId): number {
+    const mine = (id: string): boolean => id.startsWith(subscriber + SEP);
+    for (const id of [...this.inflight.keys()]) if (mine(id)) this.inflight.delete(id);
+    for (const key of [...this.pushed.keys()]) if (mine(key)) this.pushed.delete(key);
+    return this.watchable.cancelMatching(mine);
+  }
+
+  /**
+   * compactTick compacts at the head seen by the previous tick, so at least one interval of
+   * history stays for watchers resuming from a recent revision. Returns the revision compacted at.
+   */
+  async compactTick(): Promise<number | undefined> {
+    const target = this.compactMark;
+    this.compactMark = this.watchable.published;
+    if (target <= this.mvcc.compactRevision) return undefined;
+    await this.compact(target);
+    this.deps.log.debug('store shard compacted', { shard: this.params.shardId, revision: target });
+    return target;
+  }
+
+  /** progress sends a progress notification to one watch, or to all of the subscriber's synced watches. */
+  progress(subscriber: ActorId, watchId?: string): number {
+    if (watchId !== undefined) this.watchable.progress(internalId(subscriber, watchId));
+    else this.watchable.progressMatching((id) => id.startsWith(subscriber + SEP));
+    return this.watchable.published;
+  }
+
+  /** progressTick notifies idle watchers that asked for progressNotify. */
+  progressTick(): void {
+    this.watchable.progressTick();
+  }
+
+  /** status describes the shard. */
+  status(): StoreShardStatus {
+    return {
+      shardId: this.params.shardId,
+      revision: this.watchable.published,
+      compactRevision: this.mvcc.compactRevision,
+      keys: this.mvcc.keyCount,
+      watchers: this.watchable.stats(),
+      durability: this.params.durability,
+    };
+  }
+
+  /** runScheduled runs a task requested through deps.schedule. */
+  async runScheduled(task: 'flush' | 'sync'): Promise<void> {
+    if (task === 'sync') {
+      this.syncScheduled = false;
+      // Unsynced watchers continue next tick; victims wait for an ack (ackWatch reschedules).
+      if (this.watchable.syncStep() && this.watchable.stats().unsynced > 0) this.scheduleSync();
+      return;
+    }
+    this.flushScheduled = false;
+    await this.flush();
+  }
+
+  /** close flushes what is pending, cancels every watch (shard-stopped) and closes the log. */
+  async close(shard: ActorId): Promise<void> {
+    await this.flushRun;
+    if (this.pending.waiters.length > 0) await this.flush();
+    this.watchable.cancelAll((id) => new WatchCanceledError(externalId(id), 'shard-stopped', messages.shardStopped(shard)));
+    await this.wal?.close();
+  }
+
+  private push(subscriber: ActorId, pushKey: string, msg: StoreWatchMsg): void {
+    this.pushed.set(pushKey, (this.pushed.get(pushKey) ?? 0) + 1);
+    this.deps.push(subscriber, msg);
+  }
+
+  private enqueue(record: WalRecord | undefined, events: RevisionEvents | undefined): Promise<void> {
+    if (record) this.pending.records.push(record);
+    if (events) this.pending.events.push(events);
+    const done = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
+    if (!this.flushScheduled && !this.flushing) {
+      this.flushScheduled = true;
+      this.deps.schedule('flush');
+    }
+    return done;
+  }
+
+  /** flush writes pending groups until none is left; writes arriving meanwhile form the next group. */
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushRun ?? Promise.resolve();
+    this.flushRun = this.flushGroups();
+    return this.flushRun;
+  }
+
+  private async flushGroups(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.waiters.length > 0) {
+        const group = this.pending;
+        this.pending = emptyGroup();
+        try {
+          await this.wal?.append(group.records);
+        } catch (err) {
+          this.fail(err as Error, group);
+          return;
+        }
+        // Order matters: watchers hear the events before writers hear their replies.
+        this.watchable.publish(group.events);
+        for (const w of group.waiters) w.resolve();
+        if (this.watchable.needsSync) this.scheduleSync();
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private fail(err: Error, group: Group): void {
+    const e = new Error(messages.walFailed(this.params.shardId, err.message), { cause: err });
+    this.broken = e;
+    for (const w of [...group.waiters, ...this.pending.waiters]) w.reject(e);
+    this.pending = emptyGroup();
+    this.deps.fatal(e);
+  }
+
+  private checkBroken(): void {
+    if (this.broken) throw this.broken;
+  }
+
+  private scheduleSync(): void {
+    if (this.syncScheduled) return;
+    this.syncScheduled = true;
+    this.deps.schedule('sync');
+  }
+}
+
+const DEFAULT_WINDOW = 10_000;
+
+// A NUL cannot appear in an actor id, so (subscriber, watchId) pairs never collide.
+const SEP = '\u0000';
+
+function internalId(subscriber: ActorId, watchId: string): string {
+  return subscriber + SEP + watchId;
+}
+
+function externalId(id: string): string {
+  return id.slice(id.indexOf(SEP) + 1);
+}
