@@ -16,6 +16,7 @@ import type { VersionInfo } from './discovery.js';
 import { BOOKMARK_INTERVAL_MS } from './http-watch.js';
 import type { ApiRequest, ResourceRef, WatchEventsMsg, WatchStarted } from './protocol.js';
 import { build, type ApiServer } from './server.js';
+import { ensureSystemNamespaces, retryWhileStorageUnavailable } from './bootstrap.js';
 import type { CacheWatch } from './watch-cache.js';
 
 /** APISERVER_KIND is the actor kind registered for the apiserver. */
@@ -129,16 +130,28 @@ export function createApiServerBehavior(rawParams: unknown): Behavior<ApiServerM
   return {
     async started(ctx) {
       store = createStoreClient(ctx, shardRouter({ shards: params.storeShards, byPrefix: params.storeByPrefix }));
-      server = build({
-        store,
-        clock: ctx.clock,
-        rng: ctx.rng,
-        log: ctx.log,
-        serviceCIDR: params.serviceCIDR,
-        expectedNodes: params.expectedNodes,
-        version: params.version,
+      // Like kube-apiserver waiting for etcd: a store shard that is itself restarting is not a
+      // reason to fail start-up (and be restarted in a loop); each attempt builds afresh.
+      server = await retryWhileStorageUnavailable(ctx.clock, async (n) => {
+        const s = build({
+          store: store!,
+          clock: ctx.clock,
+          rng: ctx.rng,
+          log: ctx.log,
+          serviceCIDR: params.serviceCIDR,
+          expectedNodes: params.expectedNodes,
+          version: params.version,
+        });
+        try {
+          await s.start();
+          await ensureSystemNamespaces((req) => s.handle(req));
+          return s;
+        } catch (err) {
+          if (n === 1 || n % 20 === 0) ctx.log.warn('storage not available yet; retrying', { attempt: n, err: String(err) });
+          await s.close();
+          throw err;
+        }
       });
-      await server.start();
       const port = await server.listen(params.port, params.host ?? '127.0.0.1');
       ctx.setTimer('bookmarks', BOOKMARK_INTERVAL_MS, { type: '$bookmarks' } satisfies TimerMsg, { repeat: true });
       ctx.log.info('apiserver listening', { port, host: params.host ?? '127.0.0.1' });

@@ -6,6 +6,8 @@
  * informer has seen them.
  */
 import { controllerOf, keyOf, objectKey, randomSuffix } from '../api/meta.js';
+import { SeededRng } from '../actors/rng.js';
+import type { Rng } from '../actors/types.js';
 import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import { PODS, REPLICASETS } from '../api/resources.js';
 import type { Pod, ReplicaSet } from '../api/types.js';
@@ -45,6 +47,8 @@ export interface ReplicaSetDeps {
   expectations: Expectations;
   burstReplicas?: number;
   events?: EventRecorder;
+  /** names draws pod name suffixes (default: the reconcile context's rng). */
+  names?: Rng;
 }
 
 const RS_GVK = { kind: 'ReplicaSet', apiVersion: 'apps/v1' };
@@ -104,15 +108,15 @@ function ignoreNotFound(err: unknown): void {
   if (!isNotFound(err)) throw err;
 }
 
-/** newPod builds a pod from rs's template, named rs name + '-' + a random suffix. */
-export function newPodFor(ctx: ReconcileContext, rs: ReplicaSet): Pod {
+/** newPodFor builds a pod from rs's template, named rs name + '-' + a random suffix from rng. */
+export function newPodFor(rng: Rng, rs: ReplicaSet): Pod {
   const tmpl = rs.spec.template;
   const meta = tmpl.metadata ?? {};
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name: `${rs.metadata.name}-${randomSuffix(ctx.rng)}`,
+      name: `${rs.metadata.name}-${randomSuffix(rng)}`,
       generateName: `${rs.metadata.name}-`,
       namespace: rs.metadata.namespace,
       labels: { ...(meta.labels ?? {}) },
@@ -130,7 +134,7 @@ async function manageReplicas(ctx: ReconcileContext, deps: ReplicaSetDeps, rs: R
     const n = Math.min(-diff, burst);
     deps.expectations.expectCreations(req.key, n);
     const { successes, errors } = await slowStartBatch(n, 1, async () => {
-      let pod = newPodFor(ctx, rs);
+      let pod = newPodFor(deps.names ?? ctx.rng, rs);
       try {
         // 5 random characters collide now and then across thousands of pods (the apiserver's
         // generateName retries the same way): draw another name.
@@ -140,7 +144,7 @@ async function manageReplicas(ctx: ReconcileContext, deps: ReplicaSetDeps, rs: R
             break;
           } catch (err) {
             if (!isAlreadyExists(err) || attempt >= 2) throw err;
-            pod = newPodFor(ctx, rs);
+            pod = newPodFor(deps.names ?? ctx.rng, rs);
           }
         }
       } catch (err) {
@@ -217,6 +221,9 @@ export function replicaSetController(opts: { burstReplicas?: number; workers?: n
       const podInf = env.informers.informerFor<Pod>(PODS);
       podInf.addIndex(CONTROLLER_UID_INDEX, controllerIndex);
       const expectations = new Expectations(env.clock);
+      // A restarted actor may get the same seeded rng as its previous incarnation; mixing in the
+      // start time keeps it from replaying the names that incarnation already used.
+      const names = new SeededRng((Math.floor(env.rng.next() * 2 ** 32) ^ env.clock.now() % 2 ** 32) >>> 0);
       const q = env.queue;
       const rsKeyOfPod = (pod: Pod): string | undefined => {
         const ref = controllerOf(pod);
@@ -263,7 +270,7 @@ export function replicaSetController(opts: { burstReplicas?: number; workers?: n
           q.add(key);
         },
       });
-      return createReplicaSetReconciler({ client: env.client, replicaSets: rsInf.lister, pods: podInf.lister, expectations, burstReplicas: opts.burstReplicas, events: env.events });
+      return createReplicaSetReconciler({ client: env.client, replicaSets: rsInf.lister, pods: podInf.lister, expectations, burstReplicas: opts.burstReplicas, events: env.events, names });
     },
   };
 }

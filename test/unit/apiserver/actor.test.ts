@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { SimClock } from '../../../src/actors/clock.js';
+import { ActorNotFoundError } from '../../../src/actors/errors.js';
+import { alreadyExists } from '../../../src/api/errors.js';
+import { ensureSystemNamespaces, retryWhileStorageUnavailable, SYSTEM_NAMESPACES } from '../../../src/apiserver/bootstrap.js';
 import { SeededRng } from '../../../src/actors/rng.js';
 import type { ActorContext, ActorId, Behavior, Logger } from '../../../src/actors/types.js';
 import type { KList, KObject } from '../../../src/api/types.js';
@@ -97,7 +100,8 @@ describe('apiserver - actor', () => {
     await sys.spawn('store/0', createShardBehavior({ shardId: 0, durability: 'memory', compactIntervalMs: 0 }) as Behavior<unknown>);
     await sys.spawn('apiserver', createApiServerBehavior({ port: 0, storeShards: 1, expectedNodes: 0 }) as Behavior<unknown>);
     const pods = { group: '', resource: 'pods' };
-    await sys.ask('apiserver', { type: 'create', res: { group: '', resource: 'namespaces' }, object: makeNamespace('default') });
+    // The apiserver bootstraps the system namespaces itself, as kube-apiserver does.
+    await sys.ask('apiserver', { type: 'get', res: { group: '', resource: 'namespaces' }, name: 'default' });
     const started = await sys.ask<WatchStarted>('apiserver', { type: 'watch', res: pods, watchId: 'w1', subscriber: 'test', opts: { namespace: 'default', resourceVersion: '1' } });
     expect(started.resourceVersion).toBe('1');
     const created = await sys.ask<KObject>('apiserver', { type: 'create', res: pods, namespace: 'default', object: makePod('p').obj() });
@@ -131,7 +135,8 @@ describe('apiserver - actor', () => {
     const shardParams = { shardId: 0, durability: 'async', dataDir, compactIntervalMs: 0 };
     await sys.spawn('store/0', createShardBehavior(shardParams) as Behavior<unknown>);
     await sys.spawn('apiserver', createApiServerBehavior({ port: 0, storeShards: 1, expectedNodes: 0 }) as Behavior<unknown>);
-    await sys.ask('apiserver', { type: 'create', res: { group: '', resource: 'namespaces' }, object: makeNamespace('default') });
+    // The apiserver bootstraps the system namespaces itself, as kube-apiserver does.
+    await sys.ask('apiserver', { type: 'get', res: { group: '', resource: 'namespaces' }, name: 'default' });
     // The shard restarts from its WAL; the apiserver hears it went down.
     await sys.stop('store/0');
     await sys.spawn('store/0', createShardBehavior(shardParams) as Behavior<unknown>);
@@ -141,5 +146,35 @@ describe('apiserver - actor', () => {
     await sys.ask('apiserver', { type: 'create', res: { group: '', resource: 'pods' }, namespace: 'default', object: makePod('after').obj() });
     const got = await sys.ask<KObject>('apiserver', { type: 'get', res: { group: '', resource: 'pods' }, namespace: 'default', name: 'after' });
     expect(got.metadata.name).toBe('after');
+  });
+});
+
+describe('apiserver - bootstrap', () => {
+  test('apiserver - bootstrap creates the system namespaces once and tolerates existing ones', async () => {
+    const created = new Set<string>(['default']);
+    const handle = async (req: { type: string; object?: { metadata: { name?: string } } }): Promise<unknown> => {
+      const name = req.object!.metadata.name!;
+      if (created.has(name)) throw alreadyExists({ group: '', resource: 'namespaces' }, name);
+      created.add(name);
+      return req.object;
+    };
+    await ensureSystemNamespaces(handle as never);
+    expect([...created].sort()).toEqual([...SYSTEM_NAMESPACES].sort());
+  });
+
+  test('apiserver - bootstrap retries while storage is unavailable, and rethrows other errors', async () => {
+    const clock = new SimClock();
+    let calls = 0;
+    const p = retryWhileStorageUnavailable(clock, async () => {
+      if (++calls < 3) throw new ActorNotFoundError('store/0');
+      return 'ok';
+    });
+    for (let i = 0; i < 10 && calls < 3; i++) {
+      await new Promise((r) => setImmediate(r));
+      clock.advance(1_000);
+    }
+    await expect(p).resolves.toBe('ok');
+    expect(calls).toBe(3);
+    await expect(retryWhileStorageUnavailable(clock, async () => Promise.reject(new TypeError('bug')))).rejects.toThrow(TypeError);
   });
 });

@@ -1,0 +1,47 @@
+/**
+ * What kube-apiserver does for itself at start-up: wait for storage to answer, then make sure
+ * the system namespaces exist (its "system namespaces" bootstrap controller), so components
+ * that write into kube-system or kube-node-lease never race the controller-manager.
+ */
+import type { Clock } from '../actors/types.js';
+import { ActorNotFoundError, AskTimeoutError, WorkerDiedError } from '../actors/errors.js';
+import { isAlreadyExists } from '../api/errors.js';
+import { NAMESPACES } from '../api/resources.js';
+import type { ApiRequest } from './protocol.js';
+
+/** SYSTEM_NAMESPACES are created by the apiserver itself, as upstream. */
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+/** isStorageUnavailable: the store shard is down or restarting (retry), as opposed to a bug. */
+export function isStorageUnavailable(err: unknown): boolean {
+  return err instanceof ActorNotFoundError || err instanceof WorkerDiedError || err instanceof AskTimeoutError;
+}
+
+/**
+ * retryWhileStorageUnavailable runs attempt until it succeeds, waiting with a growing delay (on
+ * the injected clock) while storage is unavailable; any other error, or running out of attempts,
+ * is thrown (a start-up failure the supervisor sees).
+ */
+export async function retryWhileStorageUnavailable<T>(clock: Clock, attempt: (n: number) => Promise<T>, maxAttempts = 100): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err) {
+      if (!isStorageUnavailable(err) || n >= maxAttempts) throw err;
+      await new Promise<void>((r) => clock.setTimeout(r, Math.min(1_000, 25 * n)));
+    }
+  }
+}
+
+/** ensureSystemNamespaces creates the missing system namespaces through handle(). */
+export async function ensureSystemNamespaces(handle: (req: ApiRequest) => Promise<unknown>): Promise<void> {
+  await Promise.all(
+    SYSTEM_NAMESPACES.map(async (name) => {
+      try {
+        await handle({ type: 'create', res: NAMESPACES, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+    }),
+  );
+}
