@@ -5,17 +5,13 @@ import type { Logger, LogLevel } from './types.js';
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** JsonLogger writes one JSON object per record to stderr, at or above its level. */
-export class JsonLogger implements Logger {
-  constructor(
-    private readonly fields: Record<string, unknown> = {},
-    private readonly level: LogLevel = 'info',
-    private readonly write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
-  ) {}
-  private emit(level: LogLevel, msg: string, f?: Record<string, unknown>): void {
-    if (LEVELS[level] < LEVELS[this.level]) return;
-    this.write(JSON.stringify({ level, msg, ...this.fields, ...f }, errorReplacer));
-  }
+/**
+ * LevelLogger implements the four level methods once; subclasses say where a record goes and
+ * how a child is made.
+ */
+abstract class LevelLogger implements Logger {
+  protected abstract emit(level: LogLevel, msg: string, fields?: Record<string, unknown>): void;
+  abstract child(fields: Record<string, unknown>): Logger;
   debug(msg: string, f?: Record<string, unknown>): void {
     this.emit('debug', msg, f);
   }
@@ -27,6 +23,21 @@ export class JsonLogger implements Logger {
   }
   error(msg: string, f?: Record<string, unknown>): void {
     this.emit('error', msg, f);
+  }
+}
+
+/** JsonLogger writes one JSON object per record to stderr, at or above its level. */
+export class JsonLogger extends LevelLogger {
+  constructor(
+    private readonly fields: Record<string, unknown> = {},
+    private readonly level: LogLevel = 'info',
+    private readonly write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+  ) {
+    super();
+  }
+  protected emit(level: LogLevel, msg: string, f?: Record<string, unknown>): void {
+    if (LEVELS[level] < LEVELS[this.level]) return;
+    this.write(JSON.stringify({ level, msg, ...this.fields, ...f }, errorReplacer));
   }
   child(fields: Record<string, unknown>): Logger {
     return new JsonLogger({ ...this.fields, ...fields }, this.level, this.write);
@@ -49,28 +60,17 @@ export const NOOP_LOGGER: Logger = {
 };
 
 /** MemoryLogger keeps records in memory, for tests that assert on logs. */
-export class MemoryLogger implements Logger {
+export class MemoryLogger extends LevelLogger {
   readonly records: { level: LogLevel; msg: string; fields: Record<string, unknown> }[];
   constructor(
     private readonly fields: Record<string, unknown> = {},
     records?: { level: LogLevel; msg: string; fields: Record<string, unknown> }[],
   ) {
+    super();
     this.records = records ?? [];
   }
-  private emit(level: LogLevel, msg: string, f?: Record<string, unknown>): void {
+  protected emit(level: LogLevel, msg: string, f?: Record<string, unknown>): void {
     this.records.push({ level, msg, fields: { ...this.fields, ...f } });
-  }
-  debug(msg: string, f?: Record<string, unknown>): void {
-    this.emit('debug', msg, f);
-  }
-  info(msg: string, f?: Record<string, unknown>): void {
-    this.emit('info', msg, f);
-  }
-  warn(msg: string, f?: Record<string, unknown>): void {
-    this.emit('warn', msg, f);
-  }
-  error(msg: string, f?: Record<string, unknown>): void {
-    this.emit('error', msg, f);
   }
   child(fields: Record<string, unknown>): Logger {
     return new MemoryLogger({ ...this.fields, ...fields }, this.records);
