@@ -5,6 +5,7 @@
 const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   transport: () => import('./transport.js'),
   large: () => import('./large.js'),
+  store: () => import('./store.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

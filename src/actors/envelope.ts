@@ -11,6 +11,8 @@
  * index instead of a string-keyed map lookup.
  *   REPLY  [2, askId, value]
  *   ERROR  [3, askId, SerializedError]
+ *   FAULT  [4, LinkFault | null]       main → host, alone in its batch: chaos on the host's
+ *                                      inbound links (delay/drop), null lifts it
  *
  * Control (structured clone, because PEER_UP transfers a MessagePort):
  *
@@ -32,6 +34,9 @@ export const ASK = 1;
 export const REPLY = 2;
 /** ERROR tags a failed answer to an ask (the receiver threw). */
 export const ERROR = 3;
+
+/** FAULT tags a chaos control batch (main → host), see the module comment. */
+export const FAULT = 4;
 
 /** ActorIndex is an actor's position in the routing table (see the module comment). */
 export type ActorIndex = number;

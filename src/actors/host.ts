@@ -10,7 +10,7 @@
  * allocates nothing and a batch is copied in slot by slot.
  */
 import { clearTimers, makeContext, type Cell, type HostOps } from './actor-context.js';
-import { ASK, ERROR, REPLY, TELL, type Batch, type PeerDownReason } from './envelope.js';
+import { ASK, ERROR, FAULT, REPLY, TELL, type Batch, type PeerDownReason } from './envelope.js';
 import { ActorNotFoundError, AskTimeoutError, InvariantError, WorkerDiedError, deserializeError, serializeError, type SerializedError } from './errors.js';
 import { MonitorTable } from './monitors.js';
 import { SeededRng } from './rng.js';
@@ -35,6 +35,22 @@ export interface HostOptions {
   onCrash(err: unknown): void;
   /** budget is how many queue items one drain turn may dispatch before yielding to I/O (1024). */
   budget?: number;
+  /**
+   * scheduler runs a drain turn "soon" (setImmediate unless set). The deterministic simulator
+   * passes its own, so it decides the order in which hosts drain.
+   */
+  scheduler?: (fn: () => void) => void;
+  /** tracer sees every message dispatched to a local actor (simulation traces); off when unset. */
+  tracer?: (host: string, to: ActorId, msg: unknown) => void;
+}
+
+/**
+ * LinkFault is chaos on a host's inbound links: every batch arriving is held `delayMs` (FIFO is
+ * kept: one delay for all), and each tell or ask in it is dropped with probability `dropRate`.
+ */
+export interface LinkFault {
+  delayMs?: number;
+  dropRate?: number;
 }
 
 /** HostStats is a snapshot of a host's counters. */
@@ -85,6 +101,10 @@ export class Host implements HostOps {
   private running = false;
   private dead = false;
   private askSeq = 0;
+  /** tracer: opts.tracer in a field, so an untraced dispatch pays one field check. */
+  private readonly tracer: HostOptions['tracer'];
+  /** fault: inbound chaos (see LinkFault); undefined in normal runs, so deliver() pays one check. */
+  private fault: LinkFault | undefined;
   private readonly budget: number;
   private msgsIn = 0;
   private msgsOut = 0;
@@ -94,6 +114,7 @@ export class Host implements HostOps {
     this.name = opts.name;
     this.routes = opts.routes;
     this.budget = opts.budget ?? DEFAULT_BUDGET;
+    this.tracer = opts.tracer;
     for (const [id, host] of opts.routes) {
       this.index.set(id, this.ids.length);
       this.ids.push(id);
@@ -176,8 +197,64 @@ export class Host implements HostOps {
     return this.links.has(peer);
   }
 
+  /** setFault turns inbound chaos on (or off with undefined) for batches delivered from now on. */
+  setFault(fault: LinkFault | undefined): void {
+    const on = fault && ((fault.delayMs ?? 0) > 0 || (fault.dropRate ?? 0) > 0);
+    this.fault = on ? { ...fault } : undefined;
+  }
+
+  /** sendFault tells a peer host to set (or lift, with undefined) its inbound link fault. */
+  sendFault(peer: string, fault: LinkFault | undefined): boolean {
+    const link = this.links.get(peer);
+    if (!link) return false;
+    link.fault(fault ?? null);
+    return true;
+  }
+
   /** deliver takes a batch from a link and queues it; replies settle in queue order too. */
   deliver(b: Batch): void {
+    if (this.dead) return;
+    // A FAULT batch is control and travels alone: it is never itself delayed or dropped.
+    if (b[0] === FAULT) return this.setFault((b[1] as LinkFault | null) ?? undefined);
+    if (this.fault) {
+      const f = this.fault;
+      const batch = (f.dropRate ?? 0) > 0 ? this.dropSome(b, f.dropRate!) : b;
+      if ((f.delayMs ?? 0) > 0) {
+        // Batches are delivered in arrival order: one delay for all, and the clock fires equal
+        // delays in creation order. Bypass the fault on redelivery.
+        this.opts.clock.setTimeout(() => this.deliverNow(batch), f.delayMs!);
+        return;
+      }
+      return this.deliverNow(batch);
+    }
+    this.deliverNow(b);
+  }
+
+  /** dropSome copies a batch without the tells/asks that the dice drop (replies always pass). */
+  private dropSome(b: Batch, rate: number): Batch {
+    const out: Batch = [];
+    const rng = this.opts.rng;
+    for (let i = 0; i < b.length; ) {
+      const tag = b[i];
+      if (tag === TELL) {
+        const to = b[i + 1];
+        const end = i + 3 + (b[i + 2] as number);
+        const kept: unknown[] = [];
+        for (let k = i + 3; k < end; k++) if (rng.next() >= rate) kept.push(b[k]);
+        if (kept.length > 0) out.push(TELL, to, kept.length, ...kept);
+        i = end;
+      } else if (tag === ASK) {
+        if (rng.next() >= rate) out.push(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4]);
+        i += 5;
+      } else {
+        out.push(b[i], b[i + 1], b[i + 2]);
+        i += 3;
+      }
+    }
+    return out;
+  }
+
+  private deliverNow(b: Batch): void {
     if (this.dead) return;
     const rq = this.rq;
     for (let i = 0; i < b.length; ) {
@@ -329,7 +406,8 @@ export class Host implements HostOps {
   private schedule(): void {
     if (this.scheduled || !this.running) return;
     this.scheduled = true;
-    setImmediate(this.drain);
+    if (this.opts.scheduler) this.opts.scheduler(this.drain);
+    else setImmediate(this.drain);
   }
 
   /** drain dispatches up to `budget` queued items, then yields so I/O and timers can run. */
@@ -388,6 +466,7 @@ export class Host implements HostOps {
       cell.pending.push({ msg });
       return;
     }
+    if (this.tracer) this.tracer(this.name, cell.id, msg);
     let r: unknown;
     try {
       r = cell.behavior.receive(cell.ctx, msg);
@@ -408,6 +487,7 @@ export class Host implements HostOps {
       cell.pending.push({ msg, id, replyHost });
       return;
     }
+    if (this.tracer) this.tracer(this.name, cell.id, msg);
     let r: unknown;
     try {
       r = cell.behavior.receive(cell.ctx, msg);

@@ -3,7 +3,7 @@
  * kill() is a teardown without stopped() hooks, a crash is reported as an exit, and the fabric
  * tells every other host peer-up / peer-down exactly as main does for workers.
  */
-import { Host, type HostOptions } from './host.js';
+import { Host, type HostOptions, type LinkFault } from './host.js';
 import type { Fabric, HostChild } from './fabric.js';
 import type { HostProcessStats } from './control.js';
 import type { ExitInfo } from './supervisor.js';
@@ -14,6 +14,8 @@ export class InlineChild implements HostChild {
   private host: Host | undefined;
   private readonly listeners: ((info: ExitInfo) => void)[] = [];
   private ready = false;
+  /** fault: chaos on this host's inbound links; kept across restarts (a network fault outlives a crash). */
+  private fault: LinkFault | undefined;
 
   constructor(
     readonly name: string,
@@ -25,6 +27,7 @@ export class InlineChild implements HostChild {
     const host = new Host({ ...this.hostOptions(), onCrash: (err) => this.ended(host, { reason: 'crash', error: err }) });
     this.host = host;
     this.ready = false;
+    host.setFault(this.fault);
     this.fabric.attachInline(this.name, host);
     try {
       await host.start();
@@ -49,6 +52,12 @@ export class InlineChild implements HostChild {
     if (!host || host.isDead) return;
     await host.stop();
     this.ended(host, { reason: 'normal' });
+  }
+
+  /** setFault sets (or clears) the inbound link fault of this host and its later incarnations. */
+  setFault(fault: LinkFault | undefined): void {
+    this.fault = fault;
+    this.host?.setFault(fault);
   }
 
   onExit(listener: (info: ExitInfo) => void): void {

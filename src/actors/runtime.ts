@@ -17,7 +17,7 @@ import { MAIN_HOST } from './envelope.js';
 import { InvariantError } from './errors.js';
 import { Fabric, type HostChild } from './fabric.js';
 import { fnv1a } from './placement.js';
-import { Host } from './host.js';
+import { Host, type LinkFault } from './host.js';
 import { InlineChild } from './inline-child.js';
 import { NOOP_LOGGER } from './logger.js';
 import { SeededRng, randomSeed } from './rng.js';
@@ -64,6 +64,10 @@ export interface RuntimeOptions {
   heartbeat?: { intervalMs: number; timeoutMs: number };
   /** budget: messages per drain turn per host. */
   budget?: number;
+  /** scheduler (inline mode): runs hosts' drain turns instead of setImmediate (the simulator's hook). */
+  scheduler?: (fn: () => void) => void;
+  /** tracer (inline mode): sees every message dispatched to an actor, as (host, actor, msg). */
+  tracer?: (host: string, to: ActorId, msg: unknown) => void;
 }
 
 /** HostInfo is a host's name, state and restart count. */
@@ -92,6 +96,11 @@ export interface Runtime {
   whenRunning(hostName: string): Promise<void>;
   /** stop stops every host cleanly (stopped() hooks run), last started first. */
   stop(): Promise<void>;
+  /**
+   * setFault delays or drops messages arriving at a host (chaos); undefined clears it. It lasts
+   * across the host's restarts until cleared.
+   */
+  setFault(hostName: string, fault: LinkFault | undefined): void;
 }
 
 /** startRuntime starts every host and resolves when all are READY; rejects if one cannot start. */
@@ -114,6 +123,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     clock,
     rng: rootRng,
     log,
+    scheduler: o.scheduler,
     onCrash: (err) => log.error('$main host crashed', { err }),
   });
   await main.start(); // no actors: this only lets its queue (replies) drain
@@ -151,6 +161,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
             rng: ((seed) => (seed !== undefined ? new SeededRng(seed) : rootRng))(seeds.get(h.name)),
             log: log.child({ host: h.name }),
             budget: o.budget,
+            scheduler: o.scheduler,
+            tracer: o.tracer,
           }),
           fabric,
         ),
@@ -201,7 +213,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   );
   const events = new EventEmitter<RuntimeEvents>();
   const waiters = new Map<string, (() => void)[]>();
+  const workerFaults = new Map<string, LinkFault>();
   sup.on('start', (e) => {
+    const fault = workerFaults.get(e.child);
+    if (fault) main.sendFault(e.child, fault);
     events.emit('start', e);
     for (const w of waiters.get(e.child) ?? []) w();
     waiters.delete(e.child);
@@ -242,6 +257,15 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     async stop() {
       await sup.stop();
       main.teardown();
+    },
+    setFault(name, fault) {
+      const child = children.get(name);
+      if (!child) throw new InvariantError(`no host ${name}`);
+      if (child instanceof InlineChild) return child.setFault(fault);
+      // A worker hears it as a FAULT batch on main's data link; a restarted worker hears it again.
+      if (fault) workerFaults.set(name, fault);
+      else workerFaults.delete(name);
+      main.sendFault(name, fault);
     },
   };
 }

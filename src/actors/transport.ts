@@ -10,7 +10,7 @@
  * msgpackr's whole scratch slab (reference/worker-messaging.md, pitfall 1).
  */
 import { Packr, Unpackr } from 'msgpackr';
-import { ASK, ERROR, REPLY, TELL, type ActorIndex, type Batch } from './envelope.js';
+import { ASK, ERROR, FAULT, REPLY, TELL, type ActorIndex, type Batch } from './envelope.js';
 import { InvariantError, type SerializedError } from './errors.js';
 
 /** Link carries envelopes to one peer host, FIFO. Implementations batch per tick. */
@@ -21,6 +21,8 @@ export interface Link {
   error(askId: number, err: SerializedError): void;
   /** flush hands the pending batch over now (before a crash, so last replies get out). */
   flush(): void;
+  /** fault sends a FAULT batch (chaos: set or lift the peer's inbound link fault) after what is pending. */
+  fault(f: unknown): void;
   /** close drops the link and its codec state; later sends are ignored. */
   close(): void;
 }
@@ -70,6 +72,12 @@ abstract class BatchingLink implements Link {
     this.groupAt = -1;
     this.out.push(ERROR, askId, err);
     this.arm();
+  }
+
+  fault(f: unknown): void {
+    if (this.closed) return;
+    this.flush();
+    this.ship([FAULT, f ?? null]);
   }
 
   private arm(): void {

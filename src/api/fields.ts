@@ -175,6 +175,22 @@ const FIELDS: Record<string, Record<string, Getter>> = {
   '/namespaces': { 'status.phase': path('status', 'phase') },
   '/services': { 'spec.clusterIP': path('spec', 'clusterIP'), 'spec.type': path('spec', 'type') },
   'apps/replicasets': { 'status.replicas': path('status', 'replicas') },
+  '/secrets': { type: path('type') },
+  // Upstream prints the int32, so an unset count reads "0".
+  'batch/jobs': { 'status.successful': (obj) => path('status', 'succeeded')(obj) || '0' },
+  // events.k8s.io events are core events underneath; their field labels use the v1 names.
+  'events.k8s.io/events': {
+    'regarding.kind': path('regarding', 'kind'),
+    'regarding.namespace': path('regarding', 'namespace'),
+    'regarding.name': path('regarding', 'name'),
+    'regarding.uid': path('regarding', 'uid'),
+    'regarding.apiVersion': path('regarding', 'apiVersion'),
+    'regarding.resourceVersion': path('regarding', 'resourceVersion'),
+    'regarding.fieldPath': path('regarding', 'fieldPath'),
+    reason: path('reason'),
+    reportingController: path('reportingController'),
+    type: path('type'),
+  },
 };
 
 function gettersOf(info: Pick<ResourceInfo, 'group' | 'resource'>): Record<string, Getter> {

@@ -6,7 +6,8 @@
 import type { Clock } from '../actors/types.js';
 import { ActorNotFoundError, AskTimeoutError, WorkerDiedError } from '../actors/errors.js';
 import { isAlreadyExists } from '../api/errors.js';
-import { NAMESPACES } from '../api/resources.js';
+import { NAMESPACES, PRIORITYCLASSES } from '../api/resources.js';
+import { SYSTEM_PRIORITY_CLASSES } from './strategy/cluster.js';
 import type { ApiRequest } from './protocol.js';
 
 /** SYSTEM_NAMESPACES are created by the apiserver itself, as upstream. */
@@ -39,6 +40,23 @@ export async function ensureSystemNamespaces(handle: (req: ApiRequest) => Promis
     SYSTEM_NAMESPACES.map(async (name) => {
       try {
         await handle({ type: 'create', res: NAMESPACES, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+    }),
+  );
+}
+
+/**
+ * ensureSystemPriorityClasses creates system-node-critical and system-cluster-critical, as
+ * kube-apiserver's scheduling bootstrap (post-start hook) does.
+ */
+export async function ensureSystemPriorityClasses(handle: (req: ApiRequest) => Promise<unknown>): Promise<void> {
+  await Promise.all(
+    SYSTEM_PRIORITY_CLASSES.map(async (pc) => {
+      try {
+        const object = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, description: pc.description, preemptionPolicy: 'PreemptLowerPriority' };
+        await handle({ type: 'create', res: PRIORITYCLASSES, object });
       } catch (err) {
         if (!isAlreadyExists(err)) throw err;
       }

@@ -11,6 +11,8 @@ import type { ApiServerDeps } from './deps.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDoc, apiGroupList, apiResourceList, apiVersions, type VersionInfo } from './discovery.js';
 import type { HttpRequestLike, ResponseWriter } from './http-types.js';
 import { serveWatch } from './http-watch.js';
+import { servePodLogs, type PodLogSource } from './logs.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/decode.js';
 import type { ApiRequest, DeleteOptions, ListOptions, PatchType, WriteOptions } from './protocol.js';
 import { renderReadiness, type ReadinessReport } from './readiness.js';
 import type { ApiRegistry } from './registry.js';
@@ -26,6 +28,8 @@ export interface HttpContext {
   readiness(): ReadinessReport;
   serverAddress(): string;
   maxBodyBytes: number;
+  /** podLogs reaches the kubelets for pods/log (absent: 503). */
+  podLogs?: PodLogSource;
 }
 
 const JSON_CT = 'application/json';
@@ -48,9 +52,12 @@ function header(req: HttpRequestLike, name: string): string {
 }
 
 /** sendJson writes a complete JSON response. */
-export function sendJson(res: ResponseWriter, code: number, body: unknown, contentType = JSON_CT): void {
+export function sendJson(res: ResponseWriter, code: number, body: unknown, contentType = JSON_CT, warnings?: string[]): void {
   const text = body !== null && typeof body === 'object' ? jsonOf(body) : JSON.stringify(body);
-  res.head(code, { 'content-type': contentType, 'cache-control': 'no-cache, private' });
+  const headers: Record<string, string> = { 'content-type': contentType, 'cache-control': 'no-cache, private' };
+  // RFC 7234 warn-code 299 with the agent "-", as kube-apiserver sends API warnings.
+  if (warnings && warnings.length > 0) headers.warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
+  res.head(code, headers);
   res.end(text);
 }
 
@@ -93,10 +100,10 @@ async function route(ctx: HttpContext, req: HttpRequestLike, res: ResponseWriter
       case '/apis':
         return serveDiscoveryRoot(ctx, path === '/api' ? 'core' : 'named', accept, res);
       case '/openapi/v3':
-        return sendJson(res, 200, ctx.deps.openApiV3Index());
+        return sendJson(res, 200, ctx.registry.crds.openApiIndex(ctx.deps.openApiV3Index()));
     }
     if (segs[0] === 'openapi' && segs[1] === 'v3' && segs.length > 2) {
-      const doc = ctx.deps.openApiV3Doc(segs.slice(2).join('/'));
+      const doc = ctx.deps.openApiV3Doc(segs.slice(2).join('/')) ?? ctx.registry.crds.openApiDoc(segs.slice(2).join('/'));
       if (!doc) throw notFoundPath();
       return sendJson(res, 200, doc);
     }
@@ -104,17 +111,17 @@ async function route(ctx: HttpContext, req: HttpRequestLike, res: ResponseWriter
   const gv = groupVersionOf(segs);
   if (!gv) {
     if (method === 'GET' && segs[0] === 'apis' && segs.length === 2) {
-      const doc = apiGroupDoc(segs[1]);
+      const doc = apiGroupDoc(segs[1], ctx.registry.servedResources());
       if (doc) return sendJson(res, 200, doc);
     }
     throw notFoundPath();
   }
   if (gv.rest.length === 0) {
-    const doc = method === 'GET' ? apiResourceList(gv.group, gv.version) : undefined;
+    const doc = method === 'GET' ? apiResourceList(gv.group, gv.version, ctx.registry.servedResources()) : undefined;
     if (!doc) throw notFoundPath();
     return sendJson(res, 200, doc);
   }
-  const rt = parseResourceRoute(gv);
+  const rt = parseResourceRoute(gv, (g, v, r) => ctx.registry.lookupCustom(g, v, r));
   if (!rt) throw notFoundPath();
   if (rt.info.namespaced && rt.namespace === undefined && rt.name !== undefined) throw notFoundPath();
   return serveResource(ctx, req, res, url, rt, method, accept);
@@ -124,14 +131,15 @@ function serveDiscoveryRoot(ctx: HttpContext, which: 'core' | 'named', accept: s
   for (const part of accept.split(',')) {
     if (!part.includes('as=APIGroupDiscoveryList') || !part.includes('g=apidiscovery.k8s.io')) continue;
     const version = /v=v2beta1/.test(part) ? 'v2beta1' : /v=v2(;|$|\s)/.test(part) ? 'v2' : undefined;
-    if (version) return sendJson(res, 200, aggregatedDiscovery(which, version), aggregatedContentType(version));
+    if (version) return sendJson(res, 200, aggregatedDiscovery(which, version, ctx.registry.servedResources()), aggregatedContentType(version));
   }
-  sendJson(res, 200, which === 'core' ? apiVersions(ctx.serverAddress()) : apiGroupList());
+  sendJson(res, 200, which === 'core' ? apiVersions(ctx.serverAddress()) : apiGroupList(ctx.registry.servedResources()));
 }
 
-/** decodeBody parses a request body by Content-Type: JSON or YAML; 415 for others (protobuf too). */
+/** decodeBody parses a request body by Content-Type: JSON, YAML or Kubernetes protobuf; 415 for others. */
 export function decodeBody(req: HttpRequestLike): { value: unknown; mediaType: string } {
   const mediaType = (header(req, 'content-type').split(';')[0] || JSON_CT).trim().toLowerCase();
+  if (mediaType === PROTOBUF_MEDIA_TYPE) return { value: req.body.length === 0 ? undefined : decodeProtobufObject(req.body), mediaType };
   const text = req.body.toString('utf8');
   const isYaml = mediaType === 'application/yaml' || mediaType === 'application/apply-patch+yaml';
   const isJson = mediaType === JSON_CT || mediaType === '*/*' || (mediaType in PATCH_TYPES && !isYaml);
@@ -217,7 +225,7 @@ function includeObjectOf(q: URLSearchParams): IncludeObject {
 
 async function serveResource(ctx: HttpContext, req: HttpRequestLike, res: ResponseWriter, url: URL, rt: ResourceRoute, method: string, accept: string): Promise<void> {
   const q = url.searchParams;
-  const resRef = { group: rt.info.group, resource: rt.info.resource };
+  const resRef = { group: rt.info.group, resource: rt.info.resource, version: rt.info.version };
   const { namespace, name, subresource: sub } = rt;
   let request: ApiRequest;
   if (name === undefined) {
@@ -257,7 +265,8 @@ async function serveResource(ctx: HttpContext, req: HttpRequestLike, res: Respon
     if (method !== 'POST') throw methodNotAllowed('the server does not allow this method on the requested resource');
     request = { type: 'createSub', res: resRef, namespace, name, subresource: sub, object: objectBody(req), opts: writeOptions(q) };
   } else if (sub === 'log' && rt.info.subresources.includes('log')) {
-    throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 503, reason: 'ServiceUnavailable', message: 'pod logs are served by the kubelet, which does not serve them yet' });
+    if (method !== 'GET') throw methodNotAllowed('the server does not allow this method on the requested resource');
+    return servePodLogs(ctx, res, namespace, name, q);
   } else {
     throw notFoundPath();
   }
@@ -269,5 +278,5 @@ async function serveResource(ctx: HttpContext, req: HttpRequestLike, res: Respon
     const listMeta = isList ? (result.body as KList).metadata : { resourceVersion: (result.body as KObject).metadata.resourceVersion };
     return sendJson(res, 200, ctx.deps.toTable(rt.info, objs, { includeObject, listMeta, now: ctx.clock.now() }), TABLE_CT);
   }
-  sendJson(res, result.code, result.body as KObject | Status);
+  sendJson(res, result.code, result.body as KObject | Status, JSON_CT, result.warnings);
 }

@@ -18,6 +18,8 @@ export const APISERVER: ActorId = 'apiserver';
 export interface ResourceRef {
   group: string;
   resource: string;
+  /** version picks a non-preferred version (autoscaling/v1); absent = the preferred one. */
+  version?: string;
 }
 
 /** PatchType is the Content-Type of a PATCH. */

@@ -13,17 +13,24 @@ import { badRequest, invalid, isNotFound, notFound, conflict, StatusError } from
 import { fieldsOf, parseFieldSelector, validateFieldSelector } from '../api/fields.js';
 import { parseLabelSelector } from '../api/labels.js';
 import { keyOf, newUid, nowRfc3339, randomSuffix } from '../api/meta.js';
-import { apiVersionOf, NAMESPACES, RESOURCES, SERVICES, lookupResource, type ResourceInfo } from '../api/resources.js';
+import { apiVersionOf, lookupResource, lookupResourceVersion, NAMESPACES, PODS, PRIORITYCLASSES, RESOURCES, resourceKey, SERVICES, type ResourceInfo } from '../api/resources.js';
 import type { KList, KObject } from '../api/types.js';
 import type { StoreClient } from '../store/types.js';
 import type { ApiServerDeps } from './deps.js';
-import { decodeContinue, encodeContinue, specChanged } from './object-util.js';
+import { specChanged } from './object-util.js';
 import type { ApiRequest, ListOptions, ResourceRef, WriteOptions } from './protocol.js';
 import { ClusterIpAllocator, DEFAULT_SERVICE_CIDR } from './service-ip.js';
-import { createResourceStorage, type ResourceStorage } from './storage.js';
+import { admitPodPriority } from './admission.js';
+import { applyFieldValidation, withWarnings } from './field-validation.js';
+import { listFromCache, type HeadFn } from './list.js';
+import { createResourceStorage, type ResourceStorage, type StorageCodec } from './storage.js';
 import { WatchCache, type CacheWatch, type CacheWatchSink, type WatchFilter } from './watch-cache.js';
 import { deleteCollection, deleteObject } from './deletion.js';
 import { bindPod, evictPod, getScale, patchScale, updateScale } from './subresources.js';
+import { typeMismatchError } from './openapi/type-check.js';
+import { CrdManager } from './crd/manager.js';
+import type { StrategyLike } from './deps.js';
+import { ApiMetrics } from './metrics.js';
 
 /** RegistryOptions configure an ApiRegistry. */
 export interface RegistryOptions {
@@ -42,6 +49,8 @@ export interface RegistryOptions {
 export interface OpResult {
   code: number;
   body: KObject | KList | object;
+  /** warnings become `Warning: 299 - "…"` headers (fieldValidation=Warn). */
+  warnings?: string[];
 }
 
 /** ALLOW_CREATE_ON_UPDATE lists resources whose PUT creates a missing object (as in kube-apiserver). */
@@ -54,7 +63,16 @@ export class ApiRegistry {
   readonly deps: ApiServerDeps;
   readonly log?: Logger;
   readonly serviceIps: ClusterIpAllocator;
+  /** head asks the store for its head revision (consistent reads); absent on stores without progress requests. */
+  private readonly head?: HeadFn;
   private readonly caches = new Map<string, WatchCache>();
+  /** dynamic are the resources served for CustomResourceDefinitions (crd/manager.ts adds them). */
+  private readonly dynamic = new Map<string, { info: ResourceInfo; strategy: StrategyLike; codecId: string }[]>();
+  private readonly cacheOptions: { store: StoreClient; clock: Clock; log?: Logger; historySize?: number };
+  /** crds serves CustomResourceDefinitions: it adds and removes the dynamic resources. */
+  readonly crds: CrdManager;
+  /** metrics: request latency per verb and resource, timed around execute (see metrics.ts). */
+  readonly metrics = new ApiMetrics();
 
   constructor(opts: RegistryOptions) {
     this.clock = opts.clock;
@@ -62,19 +80,27 @@ export class ApiRegistry {
     this.deps = opts.deps;
     this.log = opts.log;
     this.serviceIps = new ClusterIpAllocator(opts.serviceCIDR ?? DEFAULT_SERVICE_CIDR, opts.rng);
+    this.cacheOptions = { store: opts.store, clock: opts.clock, log: opts.log, historySize: opts.historySize };
+    this.crds = new CrdManager(this);
+    // The actor store client can ask a shard for a progress notification (etcd RequestProgress):
+    // that is how a consistent list catches the cache up without reading the store.
+    const progress = (opts.store as StoreClient & { progress?: (prefix: string) => Promise<number> }).progress;
+    if (typeof progress === 'function') this.head = (prefix) => progress.call(opts.store, prefix);
     for (const info of opts.resources ?? RESOURCES) {
       const storage = createResourceStorage(info, opts.store);
-      this.caches.set(`${info.group}/${info.resource}`, new WatchCache(storage, { clock: opts.clock, log: opts.log, historySize: opts.historySize }));
+      this.caches.set(resourceKey(info), new WatchCache(storage, { clock: opts.clock, log: opts.log, historySize: opts.historySize }));
     }
   }
 
   /** start fills every watch cache from the store (call before serving). */
   async start(): Promise<void> {
     await Promise.all([...this.caches.values()].map((c) => c.start()));
+    await this.crds.start();
   }
 
   /** close stops the store watches and every watcher. */
   close(): void {
+    this.crds.close();
     for (const c of this.caches.values()) c.close();
   }
 
@@ -85,16 +111,88 @@ export class ApiRegistry {
 
   /** resolve finds a served resource; 404 like an unknown URL otherwise. */
   resolve(res: ResourceRef): ResourceInfo {
-    const info = lookupResource(res.group, res.resource);
-    if (!info || !this.caches.has(`${info.group}/${info.resource}`)) {
+    const info = res.version ? (lookupResourceVersion(res.group, res.version, res.resource) ?? this.lookupCustom(res.group, res.version, res.resource)) : this.lookup(res.group, res.resource);
+    if (!info || !this.caches.has(this.key(info))) {
       throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
     }
     return info;
   }
 
+  /** lookup finds a built-in or custom resource by group and plural (custom ones never shadow built-ins). */
+  lookup(group: string, resource: string): ResourceInfo | undefined {
+    return lookupResource(group, resource) ?? this.dynamic.get(`${group}/${resource}`)?.[0]?.info;
+  }
+
+  /** lookupCustom finds a custom resource served at this exact group/version. */
+  lookupCustom(group: string, version: string, resource: string): ResourceInfo | undefined {
+    return this.dynamic.get(`${group}/${resource}`)?.find((v) => v.info.version === version)?.info;
+  }
+
+  /** servedResources lists every served resource: the catalogue's, then the custom ones. */
+  servedResources(): ResourceInfo[] {
+    return [...RESOURCES.filter((i) => this.caches.has(resourceKey(i))), ...[...this.dynamic.values()].flatMap((vs) => vs.map((v) => v.info))];
+  }
+
+  /** strategyOf is a resource's strategy: a CRD's for custom resources, else the built-in one. */
+  strategyOf(info: ResourceInfo): StrategyLike {
+    const custom = this.dynamic.get(`${info.group}/${info.resource}`)?.find((v) => v.info.version === info.version);
+    return custom?.strategy ?? this.crds.builtinStrategy(info) ?? this.deps.getStrategy(info);
+  }
+
+  /**
+   * key is a served resource version's cache key: resourceKey for built-ins; for a CRD,
+   * `group/resource` for its preferred version and `group/resource@version` for the others.
+   */
+  private key(info: Pick<ResourceInfo, 'group' | 'version' | 'resource'>): string {
+    const custom = this.dynamic.get(`${info.group}/${info.resource}`);
+    if (!custom || custom[0].info.version === info.version) return resourceKey(info);
+    return `${info.group}/${info.resource}@${info.version}`;
+  }
+
+  /**
+   * serveCustom serves a CRD's versions (preferred first), each with its own watch cache over the
+   * same keys and a codec that sets its apiVersion; replaces what was served for the resource.
+   * A version's cache is kept when its key and codec (`codecId`) are unchanged.
+   */
+  async serveCustom(versions: { info: ResourceInfo; strategy: StrategyLike; codec: StorageCodec; codecId: string }[]): Promise<void> {
+    const { group, resource } = versions[0].info;
+    const { store, clock, log, historySize } = this.cacheOptions;
+    const old = this.dynamic.get(`${group}/${resource}`) ?? [];
+    const oldKey = (i: number): string => (i === 0 ? resourceKey(old[i].info) : `${group}/${resource}@${old[i].info.version}`);
+    const caches = new Map<string, WatchCache>();
+    for (const [i, v] of versions.entries()) {
+      const key = i === 0 ? resourceKey(v.info) : `${group}/${resource}@${v.info.version}`;
+      const j = old.findIndex((o) => o.info.version === v.info.version);
+      const reuse = j >= 0 && oldKey(j) === key && old[j].codecId === v.codecId ? this.caches.get(key) : undefined;
+      if (reuse) {
+        caches.set(key, reuse);
+        continue;
+      }
+      const cache = new WatchCache(createResourceStorage(v.info, store, v.codec), { clock, log, historySize });
+      await cache.start();
+      caches.set(key, cache);
+    }
+    this.unserveCustom(group, resource, new Set(caches.values()));
+    for (const [key, cache] of caches) this.caches.set(key, cache);
+    this.dynamic.set(`${group}/${resource}`, versions.map(({ info, strategy, codecId }) => ({ info, strategy, codecId })));
+  }
+
+  /** unserveCustom stops serving a custom resource (caches in keep stay open). */
+  unserveCustom(group: string, resource: string, keep: Set<WatchCache> = new Set()): void {
+    const versions = this.dynamic.get(`${group}/${resource}`);
+    if (!versions) return;
+    for (const v of versions) {
+      const key = this.key(v.info);
+      const cache = this.caches.get(key);
+      if (cache && !keep.has(cache)) cache.close();
+      this.caches.delete(key);
+    }
+    this.dynamic.delete(`${group}/${resource}`);
+  }
+
   /** cache returns the watch cache of a resource. */
   cache(info: ResourceInfo): WatchCache {
-    const c = this.caches.get(`${info.group}/${info.resource}`);
+    const c = this.caches.get(this.key(info));
     if (!c) return this.cache(this.resolve(info));
     return c;
   }
@@ -106,6 +204,18 @@ export class ApiRegistry {
 
   /** execute runs one request; the reply body is shared with the cache: callers must not mutate it. */
   async execute(req: ApiRequest): Promise<OpResult> {
+    const done = this.metrics.start(req);
+    let ok = false;
+    try {
+      const result = await this.executeUntimed(req);
+      ok = true;
+      return result;
+    } finally {
+      done(ok);
+    }
+  }
+
+  private async executeUntimed(req: ApiRequest): Promise<OpResult> {
     if (req.type === 'unwatch' || req.type === 'watch') throw badRequest(`${req.type} is not a request/response verb`);
     const info = this.resolve(req.res);
     switch (req.type) {
@@ -115,15 +225,15 @@ export class ApiRegistry {
         if (req.subresource === 'binding') return bindPod(this, info, this.ns(info, req.namespace), req.name, req.object, req.opts ?? {});
         return evictPod(this, info, this.ns(info, req.namespace), req.name, req.object);
       case 'get':
-        if (req.subresource === 'scale') return getScale(this, info, req.namespace, req.name);
+        if (req.subresource === 'scale') return this.crds.owns(info) ? this.crds.getScale(info, req.namespace, req.name) : getScale(this, info, req.namespace, req.name);
         return { code: 200, body: this.getObject(info, req.namespace, req.name) };
       case 'list':
         return { code: 200, body: await this.list(info, req.opts ?? {}) };
       case 'update':
-        if (req.subresource === 'scale') return updateScale(this, info, req.namespace, req.name, req.object, req.opts ?? {});
+        if (req.subresource === 'scale') return this.crds.owns(info) ? this.crds.updateScale(info, req.namespace, req.name, req.object, req.opts ?? {}) : updateScale(this, info, req.namespace, req.name, req.object, req.opts ?? {});
         return this.update(info, req.namespace, req.name, req.object, req.subresource, req.opts ?? {});
       case 'patch':
-        if (req.subresource === 'scale') return patchScale(this, info, req.namespace, req.name, req.patchType, req.patch, req.opts ?? {});
+        if (req.subresource === 'scale') return this.crds.owns(info) ? this.crds.patchScale(info, req.namespace, req.name, req.patchType, req.patch, req.opts ?? {}) : patchScale(this, info, req.namespace, req.name, req.patchType, req.patch, req.opts ?? {});
         return this.patch(info, req);
       case 'delete':
         return deleteObject(this, info, req.namespace, req.name, req.options ?? {});
@@ -201,33 +311,23 @@ export class ApiRegistry {
 
   /** list serves a (paged) list from the watch cache. */
   async list(info: ResourceInfo, opts: ListOptions): Promise<KList> {
-    const cache = this.cache(info);
-    const filter = this.filter(info, opts);
-    const wantRv = opts.resourceVersion ? Number(opts.resourceVersion) : 0;
-    if (Number.isNaN(wantRv)) throw badRequest(`invalid resource version: ${opts.resourceVersion}`);
-    if (wantRv > cache.revision) await cache.waitFor(wantRv);
-    const tok = opts.continue ? decodeContinue(opts.continue) : undefined;
-    const all = cache.list(filter, tok?.start);
-    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-    const page = limit && all.length > limit ? all.slice(0, limit) : all;
-    const metadata: KList['metadata'] = { resourceVersion: String(cache.revision) };
-    if (page.length < all.length) {
-      metadata.continue = encodeContinue({ rv: cache.revision, start: page[page.length - 1].key });
-      metadata.remainingItemCount = all.length - page.length;
-    }
-    return { apiVersion: apiVersionOf(info), kind: info.listKind, metadata, items: page.map((e) => e.object) };
+    return listFromCache(info, this.cache(info), this.filter(info, opts), opts, this.head);
   }
 
-  /** checkStrict rejects unknown fields when fieldValidation=Strict (400, as kube-apiserver). */
-  checkStrict(info: ResourceInfo, obj: KObject, opts: WriteOptions): void {
-    if (opts.fieldValidation !== 'Strict') return;
-    const unknown = this.deps.getStrategy(info).unknownFields(obj);
-    if (unknown.length > 0) throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+  /** checkStrict applies fieldValidation to obj's unknown fields (see field-validation.ts). */
+  checkStrict(info: ResourceInfo, obj: KObject, opts: WriteOptions, warnings?: Set<string>, decodedBody = false): void {
+    applyFieldValidation(info, obj, this.strategyOf(info).unknownFields(obj), opts, warnings, decodedBody);
   }
 
   /** checkTypeMeta fills apiVersion/kind and rejects a body of another kind. */
   checkTypeMeta(info: ResourceInfo, obj: KObject): void {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the body of the request must be an object');
+    // metadata must be an object before anything reads it (the strategy type-checks the rest).
+    const meta: unknown = obj.metadata;
+    if (meta !== undefined && meta !== null && (typeof meta !== 'object' || Array.isArray(meta))) {
+      const got = Array.isArray(meta) ? 'array' : typeof meta === 'boolean' ? 'bool' : typeof meta;
+      throw typeMismatchError(info.kind, info.version, { struct: info.kind, field: 'metadata', got, want: 'v1.ObjectMeta' });
+    }
     const want = apiVersionOf(info);
     if (obj.apiVersion !== undefined && obj.apiVersion !== want) {
       throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${want})`);
@@ -255,21 +355,28 @@ export class ApiRegistry {
     if (!meta.name && !meta.generateName) {
       throw invalid(info.group, info.kind, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
     }
-    this.checkStrict(info, obj, opts);
-    const strategy = this.deps.getStrategy(info);
-    strategy.prepareForCreate(obj, { clock: this.clock, rng: this.rng });
+    const warnings = new Set<string>();
+    this.checkStrict(info, obj, opts, warnings, true);
+    const strategy = this.strategyOf(info);
+    // System fields first, as rest.BeforeCreate fills them before Validate: the Job strategy
+    // derives its selector from uid and name.
     for (const f of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'] as const) delete meta[f];
     meta.uid = newUid(this.rng);
     meta.creationTimestamp = nowRfc3339(this.clock);
-    meta.generation = 1;
     const genName = !meta.name;
     if (genName) meta.name = `${meta.generateName}${randomSuffix(this.rng)}`;
+    // Mutating admission (Priority plugin) before the strategy's defaults, as upstream orders them.
+    if (info === PODS && this.caches.has(resourceKey(PRIORITYCLASSES))) admitPodPriority(obj, this.cache(PRIORITYCLASSES).list().map((e) => e.object));
+    strategy.prepareForCreate(obj, { clock: this.clock, rng: this.rng });
+    // Only kinds that track generation have one (pods, configuration, RBAC… do not in 1.32).
+    if (info.generation === false) delete meta.generation;
+    else meta.generation = 1;
     if (opts.fieldManager) this.deps.recordUpdate?.(info, undefined, obj, opts.fieldManager, this.clock.now());
     const ip = this.allocateClusterIp(info, obj);
     try {
       const causes = strategy.validate(obj);
       if (causes.length > 0) throw invalid(info.group, info.kind, String(meta.name), causes);
-      if (opts.dryRun) return { code: 201, body: obj };
+      if (opts.dryRun) return withWarnings({ code: 201, body: obj }, warnings);
       let stored: KObject | undefined;
       for (let attempt = 0; !stored; attempt++) {
         try {
@@ -281,7 +388,7 @@ export class ApiRegistry {
         }
       }
       await this.cache(info).waitFor(Number(stored.metadata.resourceVersion));
-      return { code: 201, body: this.cache(info).get(keyOf(meta.namespace, String(meta.name))) ?? stored };
+      return withWarnings({ code: 201, body: this.cache(info).get(keyOf(meta.namespace, String(meta.name))) ?? stored }, warnings);
     } finally {
       if (ip) this.serviceIps.release(ip);
     }
@@ -339,14 +446,14 @@ export class ApiRegistry {
    * prepareUpdate turns a client's new object into what is stored: immutable metadata kept,
    * status or spec reset by subresource, generation bumped on spec changes, validated.
    */
-  prepareUpdate(info: ResourceInfo, next: KObject, cur: KObject, subresource: string | undefined, opts: WriteOptions): KObject {
+  prepareUpdate(info: ResourceInfo, next: KObject, cur: KObject, subresource: string | undefined, opts: WriteOptions, warnings?: Set<string>, decodedBody = false): KObject {
     this.checkTypeMeta(info, next);
     const m = next.metadata;
     const c = cur.metadata;
     if (m.resourceVersion && m.resourceVersion !== c.resourceVersion) throw conflict(info, String(c.name));
     if (m.uid && m.uid !== c.uid) throw conflict(info, String(c.name), `Precondition failed: UID in precondition: ${m.uid}, UID in object meta: ${c.uid}`);
-    this.checkStrict(info, next, opts);
-    const strategy = this.deps.getStrategy(info);
+    this.checkStrict(info, next, opts, warnings, decodedBody);
+    const strategy = this.strategyOf(info);
     if (subresource === 'status') {
       strategy.resetFieldsForStatusUpdate(next, cur);
       next.metadata = { ...c, labels: m.labels, annotations: m.annotations, managedFields: m.managedFields ?? c.managedFields };
@@ -367,7 +474,7 @@ export class ApiRegistry {
       }
       strategy.prepareForUpdate(next, cur);
       // After defaulting, so a PUT that omits defaulted fields is not a spec change.
-      if (specChanged(next, cur)) next.metadata.generation = (c.generation ?? 0) + 1;
+      if (info.generation !== false && specChanged(next, cur)) next.metadata.generation = (c.generation ?? 0) + 1;
       if (info === SERVICES) this.keepClusterIp(next, cur);
     }
     next.metadata.resourceVersion = c.resourceVersion;
@@ -391,13 +498,14 @@ export class ApiRegistry {
     if (info.namespaced && namespace && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
+    const warnings = new Set<string>();
     try {
       const body = await this.updateWith(info, namespace, name, (cur) => {
-        const next = this.prepareUpdate(info, structuredClone(obj), cur, subresource, opts);
+        const next = this.prepareUpdate(info, structuredClone(obj), cur, subresource, opts, warnings, true);
         if (opts.fieldManager) this.deps.recordUpdate?.(info, cur, next, opts.fieldManager, this.clock.now(), subresource);
         return next;
       }, opts.dryRun);
-      return { code: 200, body };
+      return withWarnings({ code: 200, body }, warnings);
     } catch (err) {
       if (!isNotFound(err) || subresource || !ALLOW_CREATE_ON_UPDATE.has(`${info.group}/${info.resource}`)) throw err;
       if (obj.metadata.resourceVersion) throw err;
@@ -410,12 +518,13 @@ export class ApiRegistry {
   async patch(info: ResourceInfo, req: Extract<ApiRequest, { type: 'patch' }>): Promise<OpResult> {
     const opts = req.opts ?? {};
     const popts = { fieldManager: opts.fieldManager, force: opts.force, now: this.clock.now(), subresource: req.subresource };
+    const warnings = new Set<string>();
     try {
       const body = await this.updateWith(info, req.namespace, req.name, (cur) => {
         const patched = this.deps.applyPatch(info, structuredClone(cur), req.patchType, req.patch, popts);
-        return this.prepareUpdate(info, patched, cur, req.subresource, opts);
+        return this.prepareUpdate(info, patched, cur, req.subresource, opts, warnings);
       }, opts.dryRun);
-      return { code: 200, body };
+      return withWarnings({ code: 200, body }, warnings);
     } catch (err) {
       if (!isNotFound(err) || req.patchType !== 'apply' || req.subresource) throw err;
       const empty: KObject = { apiVersion: apiVersionOf(info), kind: info.kind, metadata: { name: req.name, ...(info.namespaced ? { namespace: req.namespace } : {}) } };

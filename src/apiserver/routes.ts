@@ -8,7 +8,7 @@
  * `/api/v1/namespaces/x/status` is the namespace's status (namespaces is itself a resource), so
  * the namespaced form is chosen only when the third segment is a namespaced resource.
  */
-import { lookupResource, type ResourceInfo } from '../api/resources.js';
+import { lookupResourceVersion, type ResourceInfo } from '../api/resources.js';
 
 /** ResourceRoute is a parsed resource URL. */
 export interface ResourceRoute {
@@ -41,11 +41,11 @@ export function groupVersionOf(segs: string[]): GroupVersionPath | undefined {
 }
 
 /** parseResourceRoute resolves the rest of an API path to a served resource, or undefined (404). */
-export function parseResourceRoute(gv: GroupVersionPath): ResourceRoute | undefined {
+export function parseResourceRoute(gv: GroupVersionPath, custom?: (group: string, version: string, resource: string) => ResourceInfo | undefined): ResourceRoute | undefined {
   const { group, version, rest } = gv;
+  // custom resolves resources served for CustomResourceDefinitions (the registry's lookupCustom).
   const find = (resource: string): ResourceInfo | undefined => {
-    const info = lookupResource(group, resource);
-    return info && info.version === version ? info : undefined;
+    return lookupResourceVersion(group, version, resource) ?? custom?.(group, version, resource);
   };
   if (rest.length === 0) return undefined;
   if (rest[0] === 'namespaces' && rest.length >= 3) {

@@ -11,10 +11,14 @@ import type { ApiServerDeps } from './deps.js';
 import { DEFAULT_VERSION, type VersionInfo } from './discovery.js';
 import { handleHttp, type HttpContext } from './http-handler.js';
 import { DEFAULT_MAX_BODY_BYTES, type HttpRequestLike, type InjectRequest, type InjectResponse, type ResponseWriter } from './http-types.js';
+import type { PodLogSource } from './logs.js';
 import type { ApiRequest } from './protocol.js';
 import { clusterReadiness, type ReadinessReport } from './readiness.js';
 import { ApiRegistry } from './registry.js';
 
+
+/** DRAIN_LIMIT_BYTES: an oversized body up to this size is read and discarded; beyond it the connection is reset. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 /** ApiServerOptions configure a server. */
 export interface ApiServerOptions {
   store: StoreClient;
@@ -32,6 +36,8 @@ export interface ApiServerOptions {
   readiness?: () => ReadinessReport;
   maxBodyBytes?: number;
   historySize?: number;
+  /** podLogs reaches the kubelets for pods/log (the apiserver actor passes one). */
+  podLogs?: PodLogSource;
 }
 
 /** ApiServer is a built (not necessarily listening) API server. */
@@ -58,7 +64,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const sockets = new Set<ServerResponse>();
   const ctx: HttpContext = {
     registry,
-    deps: opts.deps,
+    // Custom resources print their CRD's columns; everything else the tables module's.
+    deps: { ...opts.deps, toTable: (info, objs, o) => registry.crds.toTable(info, objs, o) ?? opts.deps.toTable(info, objs, o) },
     clock: opts.clock,
     version: { ...DEFAULT_VERSION, ...opts.version },
     readiness: opts.readiness ?? clusterReadiness(registry, opts.clock, opts.expectedNodes ?? 0),
@@ -67,6 +74,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       return a ? `${a.address}:${a.port}` : '127.0.0.1:6443';
     },
     maxBodyBytes,
+    podLogs: opts.podLogs,
   };
   const start = (): Promise<void> => (started ??= registry.start());
 
@@ -77,19 +85,30 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = declared > maxBodyBytes;
-    if (!tooLarge) {
+    if (tooLarge) {
+      // Discard the body instead of resetting the connection, so the client can read our 413
+      // (a reset while it is still sending surfaces as ECONNRESET, not as the Status).
+      // Answer only once the body is consumed: closing while the client still writes is EPIPE.
+      if (declared <= DRAIN_LIMIT_BYTES) {
+        for await (const chunk of req as AsyncIterable<Buffer>) size += chunk.length;
+      }
+    } else {
+      // Never break out of this loop: that destroys the request and resets the connection.
       for await (const chunk of req as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > maxBodyBytes) {
+        if (size > DRAIN_LIMIT_BYTES) {
           tooLarge = true;
+          req.destroy();
           break;
         }
-        chunks.push(chunk);
+        if (size > maxBodyBytes) tooLarge = true;
+        else chunks.push(chunk);
       }
     }
     const request: HttpRequestLike = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks), bodyTooLarge: tooLarge };
     const writer: ResponseWriter = {
       head: (code, headers) => {
+        if (tooLarge) res.setHeader('Connection', 'close');
         res.writeHead(code, headers);
         res.flushHeaders();
       },
@@ -98,7 +117,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       },
       end: (chunk) => {
         res.end(chunk);
-        if (tooLarge) req.destroy();
+        if (tooLarge && !req.readableEnded && declared > DRAIN_LIMIT_BYTES) req.destroy();
       },
       onClose: (fn) => {
         res.on('close', fn);

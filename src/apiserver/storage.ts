@@ -11,6 +11,8 @@ import type { ResourceInfo } from '../api/resources.js';
 import type { KObject } from '../api/types.js';
 import { alreadyExists, conflict, notFound } from '../api/errors.js';
 import type { KeyValue, StoreClient, StoreWatchSink } from '../store/types.js';
+import { coreToEventV1, eventV1ToCore } from './convert/events.js';
+import { hpaV1ToV2, hpaV2ToV1 } from './convert/hpa.js';
 
 const packr = new Packr({ useRecords: false });
 
@@ -30,9 +32,33 @@ export function decodeObject(value: Uint8Array, modRevision: number): KObject {
   return obj;
 }
 
-/** registryPrefix is the key prefix of a resource: `/registry/apps/deployments/` or `/registry/pods/`. */
+/**
+ * registryPrefix is the key prefix of a resource: `/registry/apps/deployments/` or `/registry/pods/`.
+ * events.k8s.io events live with core events (`/registry/events/`), as upstream.
+ */
 export function registryPrefix(info: Pick<ResourceInfo, 'group' | 'resource'>): string {
+  if (info.group === 'events.k8s.io' && info.resource === 'events') return '/registry/events/';
   return info.group ? `/registry/${info.group}/${info.resource}/` : `/registry/${info.resource}/`;
+}
+
+/** StorageCodec converts between a resource's served form and its stored form (identity for most). */
+export interface StorageCodec {
+  toStored(obj: KObject): KObject;
+  fromStored(obj: KObject): KObject;
+}
+
+const IDENTITY: StorageCodec = { toStored: (o) => o, fromStored: (o) => o };
+const EVENTS_V1_CODEC: StorageCodec = { toStored: eventV1ToCore, fromStored: coreToEventV1 };
+const HPA_V1_CODEC: StorageCodec = { toStored: hpaV1ToV2, fromStored: hpaV2ToV1 };
+
+/**
+ * storageCodecOf returns the codec of a resource: events.k8s.io/v1 events are stored as core
+ * events, autoscaling/v1 HPAs as autoscaling/v2 ones; every other resource as served.
+ */
+export function storageCodecOf(info: Pick<ResourceInfo, 'group' | 'resource'> & { version?: string }): StorageCodec {
+  if (info.group === 'events.k8s.io' && info.resource === 'events') return EVENTS_V1_CODEC;
+  if (info.group === 'autoscaling' && info.resource === 'horizontalpodautoscalers' && info.version === 'v1') return HPA_V1_CODEC;
+  return IDENTITY;
 }
 
 /** UpdateFn computes the new object from a private copy of the current one; throwing aborts. */
@@ -44,6 +70,8 @@ export interface ResourceStorage {
   /** prefix is the key prefix every object of this resource lives under. */
   readonly prefix: string;
   keyFor(namespace: string | undefined, name: string): string;
+  /** decode turns a stored value at modRevision into the served object (codec applied). */
+  decode(value: Uint8Array, modRevision: number): KObject;
   /** create stores a new object; 409 AlreadyExists if the key exists. Returns it with its RV. */
   create(obj: KObject): Promise<KObject>;
   /** get reads one object straight from the store (the watch cache serves normal reads). */
@@ -70,12 +98,15 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** createResourceStorage builds the ResourceStorage of info on top of store. */
-export function createResourceStorage(info: ResourceInfo, store: StoreClient): ResourceStorage {
+/** createResourceStorage builds the ResourceStorage of info on top of store (codec: see storageCodecOf; CRD versions pass theirs). */
+export function createResourceStorage(info: ResourceInfo, store: StoreClient, codec: StorageCodec = storageCodecOf(info)): ResourceStorage {
   const prefix = registryPrefix(info);
   const gr = { group: info.group, resource: info.resource };
   const keyFor = (namespace: string | undefined, name: string): string =>
     info.namespaced ? `${prefix}${namespace ?? ''}/${name}` : `${prefix}${name}`;
+
+  const decode = (value: Uint8Array, modRevision: number): KObject => codec.fromStored(decodeObject(value, modRevision));
+  const encode = (obj: KObject): Uint8Array => encodeObject(codec.toStored(obj));
 
   async function readKv(key: string): Promise<KeyValue | undefined> {
     const res = await store.range(key);
@@ -86,40 +117,41 @@ export function createResourceStorage(info: ResourceInfo, store: StoreClient): R
     info,
     prefix,
     keyFor,
+    decode,
     async create(obj) {
       const key = keyFor(obj.metadata.namespace, String(obj.metadata.name));
-      const value = encodeObject(obj);
+      const value = encode(obj);
       const res = await store.txn({
         compare: [{ target: 'createRevision', key, op: '=', value: 0 }],
         success: [{ type: 'put', key, value }],
         failure: [],
       });
       if (!res.succeeded) throw alreadyExists(gr, String(obj.metadata.name));
-      return decodeObject(value, res.revision);
+      return decode(value, res.revision);
     },
     async get(namespace, name) {
       const kv = await readKv(keyFor(namespace, name));
       if (!kv) throw notFound(gr, name);
-      return decodeObject(kv.value, kv.modRevision);
+      return decode(kv.value, kv.modRevision);
     },
     async list() {
       const res = await store.range(prefix, { prefix: true });
-      return { items: res.kvs.map((kv) => decodeObject(kv.value, kv.modRevision)), revision: res.revision };
+      return { items: res.kvs.map((kv) => decode(kv.value, kv.modRevision)), revision: res.revision };
     },
     async guaranteedUpdate(namespace, name, fn) {
       const key = keyFor(namespace, name);
       for (let attempt = 0; attempt < MAX_UPDATE_RETRIES; attempt++) {
         const kv = await readKv(key);
         if (!kv) throw notFound(gr, name);
-        const updated = await fn(decodeObject(kv.value, kv.modRevision));
-        const value = encodeObject(updated);
-        if (bytesEqual(value, kv.value)) return decodeObject(kv.value, kv.modRevision);
+        const updated = await fn(decode(kv.value, kv.modRevision));
+        const value = encode(updated);
+        if (bytesEqual(value, kv.value)) return decode(kv.value, kv.modRevision);
         const res = await store.txn({
           compare: [{ target: 'modRevision', key, op: '=', value: kv.modRevision }],
           success: [{ type: 'put', key, value }],
           failure: [],
         });
-        if (res.succeeded) return decodeObject(value, res.revision);
+        if (res.succeeded) return decode(value, res.revision);
       }
       // Only a pathological write storm gets here; the client retries like on any conflict.
       throw conflict(gr, name);
@@ -135,7 +167,7 @@ export function createResourceStorage(info: ResourceInfo, store: StoreClient): R
           success: [{ type: 'delete', key }],
           failure: [],
         });
-        if (res.succeeded) return { object: decodeObject(kv.value, kv.modRevision), revision: res.revision };
+        if (res.succeeded) return { object: decode(kv.value, kv.modRevision), revision: res.revision };
       }
       throw conflict(gr, name);
     },

@@ -8,9 +8,9 @@ import { formatLabelSelector } from '../api/labels.js';
 import { nowRfc3339 } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { KObject, LabelSelector, PodCondition, Status } from '../api/types.js';
-import { deleteObject } from './deletion.js';
+import { evictWithBudget } from './eviction.js';
 import { mergePatch } from './object-util.js';
-import type { DeleteOptions, PatchType, WriteOptions } from './protocol.js';
+import type { PatchType, WriteOptions } from './protocol.js';
 import type { ApiRegistry, OpResult } from './registry.js';
 
 function success(code: number): Status {
@@ -52,12 +52,10 @@ export async function bindPod(reg: ApiRegistry, info: ResourceInfo, namespace: s
   return { code: 201, body: success(201) };
 }
 
-/** evictPod deletes a pod with the Eviction's deleteOptions (no PodDisruptionBudgets yet); 201 Status. */
+/** evictPod is POST pods/<name>/eviction: honours PodDisruptionBudgets (eviction.ts); 201 Status or 429. */
 export async function evictPod(reg: ApiRegistry, info: ResourceInfo, namespace: string | undefined, name: string, eviction: KObject): Promise<OpResult> {
   requireSub(info, 'eviction');
-  const options = ((eviction as { deleteOptions?: DeleteOptions }).deleteOptions ?? {}) as DeleteOptions;
-  await deleteObject(reg, info, namespace, name, options);
-  return { code: 201, body: success(201) };
+  return evictWithBudget(reg, namespace, name, eviction);
 }
 
 interface ScaleSpec {

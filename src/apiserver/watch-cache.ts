@@ -14,7 +14,7 @@ import type { Clock, Logger } from '../actors/types.js';
 import { gone, type StatusError } from '../api/errors.js';
 import type { KObject } from '../api/types.js';
 import type { WatchEvent } from './protocol.js';
-import { decodeObject, type ResourceStorage } from './storage.js';
+import type { ResourceStorage } from './storage.js';
 import type { StoreWatchEvent } from '../store/types.js';
 
 /** CacheEvent is one change as the cache records it. */
@@ -153,6 +153,39 @@ export class WatchCache {
     } else {
       for (const [key, object] of this.objects) consider(key, object);
     }
+    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out;
+  }
+
+  /** watching is true while the store watch is open (false while re-listing after a shard failure). */
+  get watching(): boolean {
+    return this.storeWatch !== undefined && !this.closed;
+  }
+
+  /** floor is the oldest revision the cache can still serve a snapshot or a watch from. */
+  get floor(): number {
+    return this.historyFloor;
+  }
+
+  /**
+   * listAt is list() as of revision rv (a consistent snapshot for Exact reads and continue
+   * tokens): the current objects with every later change in history undone. rv must be within
+   * [floor, revision]; the caller checks (410 below the floor).
+   */
+  listAt(rv: number, filter?: WatchFilter, afterKey?: string): { key: string; object: KObject }[] {
+    if (rv >= this.rev) return this.list(filter, afterKey);
+    const changed = new Map<string, KObject | undefined>();
+    for (let i = this.history.length - 1; i >= 0 && this.history[i].rv > rv; i--) {
+      const ev = this.history[i];
+      changed.set(ev.key, ev.type === 'ADDED' ? undefined : ev.prevObject);
+    }
+    const out: { key: string; object: KObject }[] = [];
+    const consider = (key: string, object: KObject | undefined): void => {
+      if (!object || (afterKey !== undefined && key <= afterKey)) return;
+      if (!filter || filter.matches(object)) out.push({ key, object });
+    };
+    for (const [key, object] of this.objects) if (!changed.has(key)) consider(key, object);
+    for (const [key, object] of changed) consider(key, object);
     out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return out;
   }
@@ -346,7 +379,7 @@ export class WatchCache {
         const object: KObject = { ...prevObject, metadata: { ...prevObject.metadata, resourceVersion: String(rv) } };
         out.push({ type: 'DELETED', key, object, prevObject, rv });
       } else {
-        const object = decodeObject(se.kv.value, rv);
+        const object = this.storage.decode(se.kv.value, rv);
         out.push({ type: prevObject ? 'MODIFIED' : 'ADDED', key, object, prevObject, rv });
       }
     }

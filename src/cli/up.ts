@@ -46,13 +46,17 @@ export async function runUp(o: UpOptions): Promise<number> {
   const kubeconfig = resolve(o.kubeconfig);
   const log = new JsonLogger({ cluster: name }, o.logLevel as LogLevel);
   const started = Date.now();
+  // The command serves until a signal arrives. Actor timers are unref'd (they never keep a host
+  // alive), and inline mode has no worker threads, so hold the event loop open explicitly.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   say(`kubeactor: starting cluster "${name}" (${totalNodes(topology)} nodes) from ${o.config}`);
 
   let cluster: Cluster;
   try {
-    cluster = await startCluster(topology, { port: o.port, dataDir, freshData: !o.keepData, mode: o.inline ? 'inline' : undefined, log });
+    cluster = await startCluster(topology, { port: o.port, dataDir, freshData: !o.keepData, mode: o.inline ? 'inline' : undefined, log, logLevel: o.logLevel as LogLevel });
   } catch (err) {
     process.stderr.write(`kubeactor: cannot start the cluster: ${(err as Error).message}\n`);
+    clearInterval(keepAlive);
     return 1;
   }
   writeKubeconfig(kubeconfig, name, cluster.server);
@@ -67,6 +71,7 @@ export async function runUp(o: UpOptions): Promise<number> {
     stopping = true;
     say(`kubeactor: ${signal} received, stopping the cluster…`);
     await cluster.stop();
+    clearInterval(keepAlive);
     say('kubeactor: stopped');
     process.exit(0);
   };
@@ -87,6 +92,7 @@ export async function runUp(o: UpOptions): Promise<number> {
   } catch (err) {
     process.stderr.write(`kubeactor: ${(err as Error).message}\n`);
     await cluster.stop();
+    clearInterval(keepAlive);
     return 1;
   }
   const secs = ((Date.now() - started) / 1000).toFixed(1);

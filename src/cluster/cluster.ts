@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'node:http';
-import type { Logger } from '../actors/types.js';
+import type { Logger, LogLevel } from '../actors/types.js';
 import { NOOP_LOGGER } from '../actors/logger.js';
 import { startRuntime, type Runtime } from '../actors/runtime.js';
 import { NODES } from '../api/resources.js';
@@ -27,6 +27,8 @@ export interface ClusterOptions {
   /** mode overrides spec.mode. */
   mode?: 'workers' | 'inline';
   log?: Logger;
+  /** logLevel of the worker hosts' JSON logs (default warn). */
+  logLevel?: LogLevel;
   seed?: number;
 }
 
@@ -107,6 +109,7 @@ export async function startCluster(t: Topology, o: ClusterOptions): Promise<Clus
     },
     timeScale: t.spec.timeScale,
     log,
+    logLevel: o.logLevel,
     seed: o.seed,
   });
   const server = `http://${host}:${port}`;

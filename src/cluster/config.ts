@@ -51,9 +51,13 @@ const spec = z
         durability: durability.default('fsync'),
         /** byPrefix pins resources (e.g. "pods", "apps/deployments") to a shard index. */
         byPrefix: z.record(z.string(), z.number().int().min(0)).default({}),
+        /** backend: the embedded shards (default) or a real etcd v3 cluster at endpoints (shards/durability then unused). */
+        backend: z.enum(['embedded', 'etcd']).default('embedded'),
+        /** endpoints: etcd client URLs, e.g. ["http://127.0.0.1:2379"] (backend etcd). */
+        endpoints: z.array(z.string().regex(/^https?:\/\/.+/, 'an http(s):// URL')).default([]),
       })
       .strict()
-      .default({ shards: 1, durability: 'fsync', byPrefix: {} }),
+      .default({ shards: 1, durability: 'fsync', byPrefix: {}, backend: 'embedded', endpoints: [] }),
     workers: z
       .object({
         /** nodeHosts: how many worker threads host the virtual nodes' kubelets and kube-proxies. */
@@ -138,6 +142,9 @@ export function parseTopology(doc: unknown, file: string): Topology {
     if (names.has(p.name)) throw new ConfigError(file, [{ path: `spec.nodePools[${i}].name`, message: `duplicate pool name "${p.name}"` }]);
     names.add(p.name);
   });
+  if (t.spec.store.backend === 'etcd' && t.spec.store.endpoints.length === 0) {
+    throw new ConfigError(file, [{ path: 'spec.store.endpoints', message: 'backend etcd needs at least one endpoint' }]);
+  }
   for (const [prefix, shard] of Object.entries(t.spec.store.byPrefix)) {
     if (shard >= t.spec.store.shards) throw new ConfigError(file, [{ path: `spec.store.byPrefix.${prefix}`, message: `shard ${shard} does not exist (spec.store.shards is ${t.spec.store.shards})` }]);
   }

@@ -60,7 +60,9 @@ export function virtualNodes(t: Topology): VirtualNodeSpec[] {
 /** controlPlaneActors lists the store shards, the apiserver, the scheduler and the controllers. */
 export function controlPlaneActors(t: Topology, o: ClusterPlanOptions): ActorSpec[] {
   const s = t.spec;
-  const shards: ActorSpec[] = Array.from({ length: s.store.shards }, (_, i) => ({
+  // On a real etcd there are no shard actors: the apiserver talks to etcd directly.
+  const shardCount = s.store.backend === 'etcd' ? 0 : s.store.shards;
+  const shards: ActorSpec[] = Array.from({ length: shardCount }, (_, i) => ({
     id: `store/${i}`,
     kind: 'store-shard',
     params: { shardId: i, dataDir: o.dataDir, durability: s.store.durability },
@@ -73,6 +75,8 @@ export function controlPlaneActors(t: Topology, o: ClusterPlanOptions): ActorSpe
       host: s.apiserver.bindAddress,
       storeShards: s.store.shards,
       storeByPrefix: s.store.byPrefix,
+      storeBackend: s.store.backend,
+      storeEndpoints: s.store.endpoints,
       serviceCIDR: s.network.serviceCIDR,
       expectedNodes: totalNodes(t),
     },

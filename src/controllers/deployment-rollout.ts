@@ -49,9 +49,13 @@ async function getAllReplicaSets(st: RolloutState, create: boolean): Promise<{ n
   const oldRSs = () => st.rsList.filter((rs) => rs !== newRS && rs.metadata.uid !== newRS?.metadata.uid);
   const newRevision = Math.max(0, ...oldRSs().map(revisionOf)) + 1;
   if (newRS) {
-    if (revisionOf(newRS) < newRevision) {
+    // As upstream's SetNewReplicaSetAnnotations: bump the revision of a reused RS and copy the
+    // deployment's annotations (e.g. kubernetes.io/change-cause, which rollout history shows).
+    const annotations = { ...(newRS.metadata.annotations ?? {}), ...copyableAnnotations(d) };
+    if (revisionOf(newRS) < newRevision) annotations[REVISION_ANNOTATION] = String(newRevision);
+    if (stableStringify(annotations) !== stableStringify(newRS.metadata.annotations ?? {})) {
       const copy = structuredClone(newRS);
-      copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [REVISION_ANNOTATION]: String(newRevision) };
+      copy.metadata.annotations = annotations;
       newRS = replaceRS(st, await st.client.update(REPLICASETS, copy));
     }
     if (!d.status?.conditions?.some((c) => c.type === 'Progressing'))
@@ -113,11 +117,20 @@ async function createNewRS(st: RolloutState, revision: number): Promise<ReplicaS
   }
 }
 
+/** ANNOTATIONS_NOT_COPIED are upstream's annotationsToSkip: never copied from a deployment to its RSs. */
+const ANNOTATIONS_NOT_COPIED = new Set([
+  REVISION_ANNOTATION,
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'deployment.kubernetes.io/revision-history',
+  DESIRED_REPLICAS_ANNOTATION,
+  MAX_REPLICAS_ANNOTATION,
+  'deprecated.deployment.rollback.to',
+]);
+
 /** copyableAnnotations: the deployment's annotations that upstream copies onto its RSs. */
 function copyableAnnotations(d: Deployment): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(d.metadata.annotations ?? {}))
-    if (k !== REVISION_ANNOTATION && k !== 'kubectl.kubernetes.io/last-applied-configuration' && k !== 'deployment.kubernetes.io/revision-history') out[k] = v;
+  for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) if (!ANNOTATIONS_NOT_COPIED.has(k)) out[k] = v;
   return out;
 }
 

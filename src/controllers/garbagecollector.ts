@@ -12,7 +12,23 @@
  */
 import { isNotFound } from '../api/errors.js';
 import { objectKey, splitKey } from '../api/meta.js';
-import { DEPLOYMENTS, lookupKind, lookupResource, PODS, REPLICASETS, type ResourceInfo } from '../api/resources.js';
+import {
+  CONFIGMAPS,
+  CONTROLLERREVISIONS,
+  CRONJOBS,
+  DAEMONSETS,
+  DEPLOYMENTS,
+  ENDPOINTSLICES,
+  JOBS,
+  lookupKind,
+  lookupResource,
+  PERSISTENTVOLUMECLAIMS,
+  PODS,
+  REPLICASETS,
+  SECRETS,
+  STATEFULSETS,
+  type ResourceInfo,
+} from '../api/resources.js';
 import type { KObject, OwnerReference } from '../api/types.js';
 import type { ResourceRef } from '../apiserver/protocol.js';
 import type { InformerHandle } from '../client/informer.js';
@@ -28,8 +44,11 @@ export const FINALIZER_FOREGROUND = 'foregroundDeletion';
 const BY_OWNER = 'owner-uid';
 const BY_UID = 'uid';
 
-/** DEFAULT_GC_RESOURCES are the resources whose ownership graph is collected. */
-export const DEFAULT_GC_RESOURCES: ResourceRef[] = [DEPLOYMENTS, REPLICASETS, PODS];
+/**
+ * DEFAULT_GC_RESOURCES are the resources whose ownership graph is collected: the workloads and
+ * what controllers (or users) hang off them — revisions, slices, claims, configuration.
+ */
+export const DEFAULT_GC_RESOURCES: ResourceRef[] = [DEPLOYMENTS, REPLICASETS, PODS, STATEFULSETS, DAEMONSETS, CONTROLLERREVISIONS, JOBS, CRONJOBS, ENDPOINTSLICES, PERSISTENTVOLUMECLAIMS, CONFIGMAPS, SECRETS];
 
 interface Graph {
   client: ApiClient;

@@ -63,6 +63,8 @@ interface Deps {
   events?: EventRecorder;
   /** nextEvictionCheck: when a tainted node's pods need looking at again (Infinity: not until its taints change). */
   nextEvictionCheck: Map<string, number>;
+  /** registered: nodes this incarnation has announced with a RegisteredNode event (as upstream, again after a restart). */
+  registered: Set<string>;
 }
 
 const readyOf = (n: Node): NodeCondition | undefined => n.status?.conditions?.find((c) => c.type === 'Ready');
@@ -130,7 +132,12 @@ async function syncNode(d: Deps, ctx: ReconcileContext, name: string): Promise<R
   if (!node) {
     d.liveness.forget(name);
     d.nextEvictionCheck.delete(name);
+    d.registered.delete(name);
     return;
+  }
+  if (!d.registered.has(name)) {
+    d.registered.add(name);
+    d.events?.event(node, 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`, { kind: 'Node', apiVersion: 'v1' });
   }
   const nowMs = ctx.clock.now();
   const now = nowRfc3339(ctx.clock);
@@ -219,7 +226,7 @@ export function nodeLifecycleController(o: NodeLifecycleOptions = {}): Controlle
       const leaseInf = env.informers.informerFor<Lease>(LEASES, { namespace: NODE_LEASE_NAMESPACE });
       const liveness = new Liveness();
       const q = env.queue;
-      const d: Deps = { client: env.client, nodes: nodeInf.lister, liveness, queue: q, opts, nextEvictionCheck: new Map(), events: env.events };
+      const d: Deps = { client: env.client, nodes: nodeInf.lister, liveness, queue: q, opts, nextEvictionCheck: new Map(), registered: new Set(), events: env.events };
       const onLease = (l: Lease): void => {
         const name = String(l.metadata.name);
         if (!liveness.observe(name, String(l.spec.renewTime ?? l.metadata.resourceVersion), env.clock.now())) return;
@@ -232,6 +239,8 @@ export function nodeLifecycleController(o: NodeLifecycleOptions = {}): Controlle
         onAdd: (n) => {
           // First sighting counts as a heartbeat: a restarted controller gives every node a grace period.
           if (liveness.lastSeen(String(n.metadata.name)) === undefined) liveness.observe(String(n.metadata.name), '', env.clock.now());
+          // One sync per new node announces it (RegisteredNode); healthy nodes are not synced again.
+          if (!d.registered.has(String(n.metadata.name))) q.add(String(n.metadata.name));
         },
         onUpdate: (_o, n) => {
           if (readyOf(n)?.status !== 'True' || (n.spec.taints ?? []).some((t) => t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY)) q.add(String(n.metadata.name));

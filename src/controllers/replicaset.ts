@@ -221,9 +221,10 @@ export function replicaSetController(opts: { burstReplicas?: number; workers?: n
       const podInf = env.informers.informerFor<Pod>(PODS);
       podInf.addIndex(CONTROLLER_UID_INDEX, controllerIndex);
       const expectations = new Expectations(env.clock);
-      // A restarted actor may get the same seeded rng as its previous incarnation; mixing in the
-      // start time keeps it from replaying the names that incarnation already used.
-      const names = new SeededRng((Math.floor(env.rng.next() * 2 ** 32) ^ env.clock.now() % 2 ** 32) >>> 0);
+      // Pod names get their own stream of the actor's rng, so other draws do not shift them. The
+      // runtime seeds every host incarnation afresh, so a restarted controller does not replay
+      // the names its previous incarnation used, and a run still replays exactly from its seed.
+      const names = env.rng instanceof SeededRng ? env.rng.fork() : env.rng;
       const q = env.queue;
       const rsKeyOfPod = (pod: Pod): string | undefined => {
         const ref = controllerOf(pod);

@@ -6,6 +6,7 @@ import type { ActorRegistry, ActorSpec } from '../actors/types.js';
 import { createApiClient } from '../client/api-client.js';
 import { createWatcher } from '../client/watcher.js';
 import { createKubeProxyBehavior, type KubeProxyParams } from '../proxy/kube-proxy.js';
+import { budgetPerClock } from './events.js';
 import { createKubeletBehavior, type KubeletParams } from './kubelet.js';
 import { createNodeHostBehavior, type NodeHostClients, type NodeHostParams } from './node-host.js';
 import { kubeletId, kubeProxyId, nodeHostId, type VirtualNodeSpec } from './types.js';
@@ -14,6 +15,7 @@ export * from './types.js';
 export { createKubeletBehavior, type KubeletMsg, type KubeletParams, type KubeletPodMsg, type KubeletStats } from './kubelet.js';
 export { createNodeHostBehavior, type NodeHostClients, type NodeHostMsg, type NodeHostParams } from './node-host.js';
 export { PodIpam, IpamError } from './ipam.js';
+export { budgetPerClock, KubeletEventBudget, KubeletEvents, KUBELET_EVENT_BURST, KUBELET_EVENTS_PER_SECOND, type EventBudgetSource } from './events.js';
 export { SimRuntime } from './runtime/runtime.js';
 export { createKubeProxyBehavior, type KubeProxyMsg, type KubeProxyParams, type KubeProxyStats } from '../proxy/kube-proxy.js';
 export { ServiceTable, buildServiceTable } from '../proxy/table.js';
@@ -21,10 +23,14 @@ export { ServiceTable, buildServiceTable } from '../proxy/table.js';
 /** REAL_NODE_CLIENTS asks the apiserver actor. */
 export const REAL_NODE_CLIENTS: NodeHostClients = { client: (ctx) => createApiClient(ctx), watcher: (ctx) => createWatcher(ctx) };
 
-/** createNodeRegistry builds the registry over given clients (fakes in tests). */
+/**
+ * createNodeRegistry builds the registry over given clients (fakes in tests). The kubelets it
+ * creates on one host (one clock) share one event budget.
+ */
 export function createNodeRegistry(clients: NodeHostClients = REAL_NODE_CLIENTS): ActorRegistry {
+  const eventBudget = budgetPerClock();
   return {
-    kubelet: (params) => createKubeletBehavior(params as KubeletParams, clients.client),
+    kubelet: (params) => createKubeletBehavior(params as KubeletParams, clients.client, eventBudget),
     'kube-proxy': (params) => createKubeProxyBehavior(params as KubeProxyParams),
     nodehost: (params) => createNodeHostBehavior(params as NodeHostParams, clients),
   };

@@ -14,7 +14,10 @@ import { isConflict, isNotFound } from '../api/errors.js';
 import { NODES, PODS } from '../api/resources.js';
 import type { Node, Pod } from '../api/types.js';
 import type { ApiClient } from '../client/types.js';
+import type { KubeletLogMsg } from '../apiserver/logs.js';
+import { KubeletEventBudget, KubeletEvents, type EventBudgetSource } from './events.js';
 import { PodIpam } from './ipam.js';
+import { KubeletLogs, type LogTickMsg } from './log-streams.js';
 import { NodeLease } from './node-lease.js';
 import { isTerminalPhase, runningStatus } from './pod-status.js';
 import { heartbeatPatch, registerNode } from './registration.js';
@@ -45,7 +48,12 @@ export type KubeletMsg =
   | { type: 'startContainers'; uid: string }
   | { type: 'stopContainers'; uid: string }
   | { type: 'retryStatus'; uid: string }
-  | { type: 'stats' };
+  /** pause (chaos): stop renewing the Lease and the NodeStatus, as a node cut off from the control plane; false resumes. */
+  | { type: 'pause'; paused: boolean }
+  | { type: 'stats' }
+  /** pods/log: reads (an ask), follow streams and their timers (log-streams.ts). */
+  | KubeletLogMsg
+  | LogTickMsg;
 
 interface PodRecord {
   uid: string;
@@ -60,8 +68,11 @@ interface PodRecord {
 
 const RETRY_MS = 1_000;
 
-/** createKubeletBehavior builds a kubelet for one virtual node. */
-export function createKubeletBehavior(params: KubeletParams, client: (ctx: ActorContext) => ApiClient): Behavior<KubeletMsg> {
+/**
+ * createKubeletBehavior builds a kubelet for one virtual node. eventBudget gives the event budget
+ * it shares with the other kubelets of its host (see events.ts); by default it gets its own.
+ */
+export function createKubeletBehavior(params: KubeletParams, client: (ctx: ActorContext) => ApiClient, eventBudget: EventBudgetSource = () => new KubeletEventBudget()): Behavior<KubeletMsg> {
   const spec = params;
   const timing = { ...DEFAULT_TIMING, ...spec.timing };
   const pods = new Map<string, PodRecord>();
@@ -69,16 +80,21 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
   let api: ApiClient;
   let runtime: SimRuntime;
   let lease: NodeLease;
+  let logs: KubeletLogs;
+  let events: KubeletEvents;
   let node: Node | undefined;
   let since = 0;
   let statusWrites = 0;
   let registerFailures = 0;
+  /** paused: heartbeats are skipped (timers keep ticking so resuming needs no bookkeeping). */
+  let paused = false;
 
   const jitter = (ms: number, spread: number, ctx: ActorContext): number => Math.max(0, Math.round(ms * (1 - spread + 2 * spread * ctx.rng.next())));
 
   function register(ctx: ActorContext): void {
     registerNode(api, ctx.clock, spec, since).then(
       (n) => {
+        if (!node) events.nodeStarted();
         node = n;
         registerFailures = 0;
         ctx.log.info('node registered', { node: spec.nodeName });
@@ -94,6 +110,7 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
   }
 
   function renewLease(ctx: ActorContext): void {
+    if (paused) return ctx.setTimer('renewLease', timing.leaseRenewMs, { type: 'renewLease' });
     lease.renew(node).then(
       () => ctx.setTimer('renewLease', jitter(timing.leaseRenewMs, 0.1, ctx), { type: 'renewLease' }),
       (err: unknown) => {
@@ -104,6 +121,7 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
   }
 
   function heartbeat(ctx: ActorContext): void {
+    if (paused) return ctx.setTimer('heartbeat', timing.statusUpdateMs, { type: 'heartbeat' });
     const next = (): void => ctx.setTimer('heartbeat', jitter(timing.statusUpdateMs, 0.1, ctx), { type: 'heartbeat' });
     api.patch<Node>(NODES, undefined, spec.nodeName, 'merge', heartbeatPatch(ctx.clock.now(), since), { subresource: 'status' }).then(
       (n) => {
@@ -156,6 +174,7 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
     }
     runtime.runPod(rec.pod, ctx.clock.now());
     rec.state = 'running';
+    events.containersStarted(rec.pod);
     writeRunning(ctx, rec);
   }
 
@@ -188,6 +207,7 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
     ctx.cancelTimer(`retry/${rec.uid}`);
     const grace = rec.pod.metadata.deletionGracePeriodSeconds ?? rec.pod.spec.terminationGracePeriodSeconds ?? 30;
     const stopMs = wasRunning ? Math.min(grace * 1000, jitter(timing.stopLatencyMs, 0.5, ctx)) : 0;
+    if (wasRunning) events.containersStopping(rec.pod);
     ctx.setTimer(`stop/${rec.uid}`, stopMs, { type: 'stopContainers', uid: rec.uid });
   }
 
@@ -213,6 +233,7 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
     runtime.removePod(rec.uid);
     ipam.release(rec.uid);
     pods.delete(rec.uid);
+    logs.podGone(ctx, rec.uid);
   }
 
   function replaceAll(ctx: ActorContext, list: Pod[]): void {
@@ -225,7 +246,9 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
     started(ctx) {
       api = client(ctx);
       runtime = new SimRuntime(ctx.rng);
+      logs = new KubeletLogs(spec.nodeName, (uid) => (pods.has(uid) ? (runtime.get(uid) ?? null) : undefined));
       lease = new NodeLease(api, ctx.clock, spec.nodeName);
+      events = new KubeletEvents({ client: api, clock: ctx.clock, log: ctx.log, nodeName: spec.nodeName, budget: eventBudget(ctx.clock) });
       since = ctx.clock.now();
       register(ctx);
       if (params.hostId) ctx.tell(params.hostId, { type: 'kubeletStarted', nodeName: spec.nodeName });
@@ -247,6 +270,15 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
           return renewLease(ctx);
         case 'heartbeat':
           return heartbeat(ctx);
+        case 'pause':
+          if (paused && !msg.paused && node) {
+            paused = false;
+            ctx.tell(ctx.self, { type: 'renewLease' });
+            ctx.tell(ctx.self, { type: 'heartbeat' });
+          }
+          paused = msg.paused;
+          ctx.log.info(paused ? 'node paused (chaos)' : 'node resumed', { node: spec.nodeName });
+          return;
         case 'startContainers':
           return startContainers(ctx, msg.uid);
         case 'stopContainers':
@@ -256,6 +288,14 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
           if (rec && rec.state === 'running' && !rec.writing) writeRunning(ctx, rec);
           return;
         }
+        case 'podLogs':
+          return logs.read(ctx, msg);
+        case 'followLogs':
+          return logs.follow(ctx, msg);
+        case 'unfollowLogs':
+          return logs.unfollow(ctx, msg.streamId);
+        case 'logTick':
+          return logs.tick(ctx, msg.streamId);
         case 'stats': {
           const counts = { starting: 0, running: 0, terminating: 0 };
           for (const r of pods.values()) counts[r.state]++;
@@ -264,6 +304,10 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
         default:
           return assertNever(msg);
       }
+    },
+    onDown(ctx, target) {
+      // A log follower (the apiserver) went away: its streams have no reader any more.
+      logs.subscriberDown(ctx, target);
     },
   };
 }

@@ -13,8 +13,9 @@ import type { ActorContext, ActorId } from '../actors/types.js';
 import { RESOURCES } from '../api/resources.js';
 import { WatchCanceledError, messages } from './errors.js';
 import { storeShardId } from './protocol.js';
-import type { StoreCompacted, StoreProgress, StoreShardRequest, StoreShardStatus, StoreTxnReply, StoreWatchMsg, StoreWatchStarted } from './protocol.js';
-import type { RangeOptions, RangeResult, StoreClient, StoreWatchOptions, StoreWatchSink, TxnRequest, TxnResult } from './types.js';
+import { LEASE_ID_STRIDE } from './lease.js';
+import type { StoreCompacted, StoreLeaseGranted, StoreLeaseTtl, StoreProgress, StoreShardRequest, StoreShardStatus, StoreTxnReply, StoreWatchMsg, StoreWatchStarted } from './protocol.js';
+import type { LeaseGrant, LeaseTimeToLive, LeasingStoreClient, RangeOptions, RangeResult, StoreWatchOptions, StoreWatchSink, TxnRequest, TxnResult } from './types.js';
 
 /** StoreClientOptions: ask deadlines. */
 export interface StoreClientOptions {
@@ -25,7 +26,7 @@ export interface StoreClientOptions {
 }
 
 /** ActorStoreClient is a StoreClient plus the hooks its owning actor must call. */
-export interface ActorStoreClient extends StoreClient {
+export interface ActorStoreClient extends LeasingStoreClient {
   /** deliver hands a StoreWatchMsg the owner received to the watch's sink; unknown watch ids are ignored. */
   deliver(msg: StoreWatchMsg): void;
   /** shardDown cancels every watch on that shard with WatchCanceledError('shard-down'); the owner re-lists. */
@@ -99,6 +100,22 @@ export function createStoreClient(ctx: ActorContext, route: (key: string) => Act
       };
     },
 
+    async leaseGrant(keyPrefix: string, ttlSeconds: number): Promise<LeaseGrant> {
+      return ask<StoreLeaseGranted>(route(keyPrefix), { type: 'storeLeaseGrant', ttl: ttlSeconds });
+    },
+
+    async leaseRevoke(id: number): Promise<void> {
+      await ask<{ revision: number }>(leaseShard(id), { type: 'storeLeaseRevoke', id });
+    },
+
+    leaseKeepAlive(id: number): Promise<LeaseGrant> {
+      return ask<StoreLeaseGranted>(leaseShard(id), { type: 'storeLeaseKeepAlive', id });
+    },
+
+    leaseTimeToLive(id: number, o?: { keys?: boolean }): Promise<LeaseTimeToLive> {
+      return ask<StoreLeaseTtl>(leaseShard(id), { type: 'storeLeaseTimeToLive', id, keys: o?.keys });
+    },
+
     async compact(keyPrefix: string, revision: number): Promise<void> {
       await ask<StoreCompacted>(route(keyPrefix), { type: 'storeCompact', revision });
     },
@@ -116,20 +133,26 @@ export function createStoreClient(ctx: ActorContext, route: (key: string) => Act
       // Another client's (or an earlier incarnation's) message: not ours to count or deliver.
       if (!msg.watchId.startsWith(incarnation + '.')) return;
       try {
-        const w = watches.get(msg.watchId);
-        if (!w) return; // canceled by us, or a stale incarnation's: the shard forgets it on cancel/onDown
         if (msg.type === 'storeWatchCanceled') {
+          const w = watches.get(msg.watchId);
+          if (!w) return; // canceled by us, or a stale incarnation's: the shard forgets it on cancel/onDown
           watches.delete(msg.watchId);
           w.sink.canceled(deserializeError(msg.error));
           return;
         }
-        if (msg.events.length === 0) {
-          w.sink.progress?.(msg.revision);
-          return;
+        // One batch may be for several of our watches (StoreWatchEventsMsg.alsoWatchIds).
+        const ids = msg.alsoWatchIds ? [msg.watchId, ...msg.alsoWatchIds] : [msg.watchId];
+        for (const id of ids) {
+          const w = watches.get(id);
+          if (!w) continue; // canceled by us meanwhile
+          if (msg.events.length === 0) {
+            w.sink.progress?.(msg.revision);
+            continue;
+          }
+          w.sink.events(msg.events, msg.revision);
+          // Acknowledge after the sink ran: the shard's window counts events not yet processed.
+          ctx.tell(w.shard, { type: 'storeWatchAck', watchId: id, subscriber: ctx.self, events: msg.events.length } satisfies StoreShardRequest);
         }
-        w.sink.events(msg.events, msg.revision);
-        // Acknowledge after the sink ran: the shard's window counts events not yet processed.
-        ctx.tell(w.shard, { type: 'storeWatchAck', watchId: msg.watchId, subscriber: ctx.self, events: msg.events.length } satisfies StoreShardRequest);
       } finally {
         pushes.delivered(msg.shard, msg.epoch);
       }
@@ -137,10 +160,13 @@ export function createStoreClient(ctx: ActorContext, route: (key: string) => Act
 
     shardDown(shard: ActorId): void {
       monitored.delete(shard);
-      pushes.reset(shard);
+      pushes.release(shard);
       for (const [id, w] of [...watches]) {
         if (w.shard !== shard) continue;
         watches.delete(id);
+        // If the shard did not really go away (a spurious down), it must stop pushing to a
+        // watch whose sink was just canceled; a restarted shard ignores the unknown id.
+        ctx.tell(shard, { type: 'storeCancelWatch', watchId: id, subscriber: ctx.self } satisfies StoreShardRequest);
         w.sink.canceled(new WatchCanceledError(id, 'shard-down', messages.shardDown(shard)));
       }
     },
@@ -198,12 +224,18 @@ class PushCounter {
     });
   }
 
-  /** reset releases every waiter of a shard that went down (its watches are canceled anyway). */
-  reset(shard: ActorId): void {
+  /**
+   * release frees every waiter of a shard that went down (its watches are canceled anyway). The
+   * count itself is kept: if the shard did not actually restart, its push counter goes on from
+   * where it was, and forgetting ours made the next txn wait for pushes that never come (the
+   * shardDown hang). A restarted shard has a new epoch, which resets the count in delivered().
+   */
+  release(shard: ActorId): void {
     const s = this.shards.get(shard);
     if (!s) return;
-    this.shards.delete(shard);
-    for (const w of s.waiters) w.done();
+    const waiters = s.waiters;
+    s.waiters = [];
+    for (const w of waiters) w.done();
   }
 
   private state(shard: ActorId) {
@@ -211,6 +243,11 @@ class PushCounter {
     if (!s) this.shards.set(shard, (s = { epoch: '', delivered: 0, waiters: [] }));
     return s;
   }
+}
+
+/** leaseShard is the shard that granted a lease: its id is `n * LEASE_ID_STRIDE + shardId`. */
+function leaseShard(id: number): ActorId {
+  return storeShardId(id % LEASE_ID_STRIDE);
 }
 
 /**

@@ -58,6 +58,14 @@ export class WalCorruptError extends Error {
   }
 }
 
+/** LeaseNotFoundError: the lease does not exist (never granted, revoked, or expired), as etcd's ErrLeaseNotFound. */
+export class LeaseNotFoundError extends Error {
+  override readonly name = 'LeaseNotFoundError';
+  constructor(readonly leaseId: number) {
+    super(`etcdserver: requested lease not found (lease ${leaseId})`);
+  }
+}
+
 /** messages collects the remaining user-facing texts of the store. */
 export const messages = {
   shardDown: (shard: string) => `shard ${shard} went down`,
@@ -101,4 +109,9 @@ registerErrorCodec<WalCorruptError>({
     err.message = message;
     return err;
   },
+});
+registerErrorCodec<LeaseNotFoundError>({
+  name: 'LeaseNotFoundError',
+  toData: (e) => ({ l: e.leaseId }),
+  fromData: (d) => new LeaseNotFoundError((d as { l: number }).l),
 });

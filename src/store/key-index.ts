@@ -48,6 +48,11 @@ export class KeyIndex {
     h.push(entry);
   }
 
+  /** entries iterates every key's history (for snapshots; do not mutate). */
+  entries(): IterableIterator<[string, KeyEntry[]]> {
+    return this.histories.entries();
+  }
+
   /** at returns the key's value at revision rev (undefined when absent or deleted at rev). */
   at(key: string, rev: number): KeyValue | undefined {
     const h = this.histories.get(key);
@@ -73,7 +78,9 @@ export class KeyIndex {
     for (const [key, h] of this.histories) {
       const j = lastAtOrBelow(h, rev);
       if (j < 0) continue;
-      const from = h[j].kv ? j : j + 1;
+      // An entry exactly at rev is still an event a watch from rev must see, with its prevKv:
+      // keep the entry before it too, so a snapshot can rebuild that event from the index.
+      const from = h[j].main === rev ? Math.max(0, j - 1) : h[j].kv ? j : j + 1;
       if (from === 0) continue;
       if (from >= h.length) {
         this.histories.delete(key);

@@ -10,8 +10,10 @@
  *   a revision) until compact(rev) drops what lies below rev.
  * - txn() is synchronous on purpose: compares, then ops, with nothing interleaving.
  */
-import { CompactedError, FutureRevisionError } from './errors.js';
+import { CompactedError, FutureRevisionError, LeaseNotFoundError } from './errors.js';
 import { KeyIndex } from './key-index.js';
+import type { KeyEntry } from './key-index.js';
+import { LeaseTable } from './lease.js';
 import type { Compare, KeyValue, Op, OpResult, RangeOptions, RangeResult, StoreWatchEvent, TxnRequest, TxnResult } from './types.js';
 
 /** Change is one write of a committed txn as the WAL records it; value undefined = delete. */
@@ -21,8 +23,27 @@ export interface Change {
   lease?: number;
 }
 
-/** WalRecord is what a shard persists: a committed txn's changes, or a compaction. */
-export type WalRecord = { t: 'txn'; rev: number; changes: Change[] } | { t: 'compact'; rev: number };
+/**
+ * WalRecord is what a shard persists: a committed txn's changes, a compaction, a lease grant or
+ * a lease revoke (the revoke's key deletions are a txn record of their own, just before it).
+ */
+export type WalRecord =
+  | { t: 'txn'; rev: number; changes: Change[] }
+  | { t: 'compact'; rev: number }
+  | { t: 'lease'; id: number; ttl: number }
+  | { t: 'revoke'; id: number };
+
+/**
+ * MvccState is everything a snapshot holds: the revisions, the leases, and every key's history
+ * at or below `revision` (from which the watch event log is rebuilt).
+ */
+export interface MvccState {
+  revision: number;
+  compactRevision: number;
+  leaseMaxId: number;
+  leases: [id: number, ttl: number][];
+  keys: [key: string, entries: KeyEntry[]][];
+}
 
 /** RevisionEvents are the watch events of one committed revision, in sub-revision order. */
 export interface RevisionEvents {
@@ -45,6 +66,8 @@ export class Mvcc {
   private log: RevisionEvents[] = [];
   private rev = 1;
   private compactRev = 0;
+  /** leases holds the granted leases and their keys; lease ids are chosen by the shard. */
+  readonly leases = new LeaseTable();
 
   /** revision is the latest committed revision (1 for an empty store, as in etcd). */
   get revision(): number {
@@ -77,6 +100,8 @@ export class Mvcc {
   txn(req: TxnRequest): TxnOutcome {
     const succeeded = req.compare.every((c) => this.compare(c));
     const ops = succeeded ? req.success : req.failure;
+    // etcd refuses the whole txn when a put names a lease that does not exist.
+    for (const op of ops) if (op.type === 'put' && op.lease && !this.leases.get(op.lease)) throw new LeaseNotFoundError(op.lease);
     const main = this.rev + 1;
     const changes: Change[] = [];
     const events: StoreWatchEvent[] = [];
@@ -97,10 +122,21 @@ export class Mvcc {
    * exactly; a gap means a lost frame, which the caller treats as corruption.
    */
   replay(record: WalRecord): RevisionEvents | undefined {
-    if (record.t === 'compact') {
-      this.compact(record.rev);
-      return undefined;
+    // Records a snapshot already covers (it may be taken while they were still unflushed) are skipped.
+    switch (record.t) {
+      case 'compact':
+        if (record.rev > this.compactRev) this.compact(record.rev);
+        return undefined;
+      case 'lease':
+        this.leases.grant(record.id, record.ttl);
+        return undefined;
+      case 'revoke':
+        this.leases.remove(record.id);
+        return undefined;
+      case 'txn':
+        break;
     }
+    if (record.rev <= this.rev) return undefined;
     if (record.rev !== this.rev + 1) throw new RangeError(`replay expected revision ${this.rev + 1}, got ${record.rev}`);
     const events: StoreWatchEvent[] = [];
     const sink: Change[] = [];
@@ -112,6 +148,74 @@ export class Mvcc {
     const revEvents = { revision: record.rev, events };
     this.log.push(revEvents);
     return revEvents;
+  }
+
+  /** leaseGrant creates lease id (chosen by the shard) and returns the record to persist. */
+  leaseGrant(id: number, ttl: number): WalRecord {
+    this.leases.grant(id, ttl);
+    return { t: 'lease', id, ttl };
+  }
+
+  /**
+   * leaseRevoke removes a lease and deletes its keys in one txn (one revision, like etcd's
+   * revoke); `deletion` is undefined when no key was attached. Throws LeaseNotFoundError.
+   */
+  leaseRevoke(id: number): { deletion: TxnOutcome['committed']; record: WalRecord; revision: number } {
+    if (!this.leases.get(id)) throw new LeaseNotFoundError(id);
+    const keys = this.leases.remove(id);
+    const { committed } = this.txn({ compare: [], success: keys.map((key) => ({ type: 'delete', key })), failure: [] });
+    return { deletion: committed, record: { t: 'revoke', id }, revision: this.rev };
+  }
+
+  /** exportState captures the state at revision `at` (≤ head) for a snapshot; later writes are left out. */
+  exportState(at: number): MvccState {
+    const keys: [string, KeyEntry[]][] = [];
+    for (const [key, h] of this.index.entries()) {
+      let n = h.length;
+      while (n > 0 && h[n - 1].main > at) n--;
+      if (n > 0) keys.push([key, n === h.length ? h : h.slice(0, n)]);
+    }
+    const leases: [number, number][] = [...this.leases.all()].map((l) => [l.id, l.ttl]);
+    return { revision: at, compactRevision: this.compactRev, leaseMaxId: this.leases.maxId, leases, keys };
+  }
+
+  /**
+   * restore builds an Mvcc from a snapshot: key histories, lease attachments from the head
+   * values, and the watch event log from the histories (every entry at or above the compacted
+   * revision is one event; its prevKv is the entry before it in the same key's history).
+   */
+  static restore(state: MvccState): Mvcc {
+    const m = new Mvcc();
+    m.rev = state.revision;
+    m.compactRev = state.compactRevision;
+    m.leases.maxId = state.leaseMaxId;
+    for (const [id, ttl] of state.leases) m.leases.grant(id, ttl);
+    const events: { main: number; sub: number; ev: StoreWatchEvent }[] = [];
+    // Sorted first: KeyIndex inserts each new key into its sorted array, cheap only at the end.
+    const keys = [...state.keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [key, h] of keys) {
+      for (let i = 0; i < h.length; i++) {
+        const e = h[i];
+        m.index.append(key, e);
+        if (e.main < state.compactRevision) continue;
+        const prev = i > 0 ? h[i - 1].kv : undefined;
+        const ev: StoreWatchEvent = e.kv
+          ? prev
+            ? { type: 'put', kv: e.kv, prevKv: prev }
+            : { type: 'put', kv: e.kv }
+          : { type: 'delete', kv: { key, value: EMPTY, createRevision: 0, modRevision: e.main, version: 0 }, prevKv: prev };
+        events.push({ main: e.main, sub: e.sub, ev });
+      }
+      const head = h[h.length - 1].kv;
+      if (head?.lease) m.leases.attach(head.lease, key);
+    }
+    events.sort((a, b) => a.main - b.main || a.sub - b.sub);
+    for (const e of events) {
+      const last = m.log[m.log.length - 1];
+      if (last && last.revision === e.main) last.events.push(e.ev);
+      else m.log.push({ revision: e.main, events: [e.ev] });
+    }
+    return m;
   }
 
   /**
@@ -199,6 +303,8 @@ export class Mvcc {
           version: prev ? prev.version + 1 : 1,
         };
         if (op.lease) kv.lease = op.lease;
+        if (prev?.lease && prev.lease !== op.lease) this.leases.detach(prev.lease, op.key);
+        if (op.lease) this.leases.attach(op.lease, op.key);
         this.index.append(op.key, { main, sub: changes.length, kv });
         changes.push(op.lease ? { key: op.key, value: op.value, lease: op.lease } : { key: op.key, value: op.value });
         events.push(prev ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv });
@@ -210,6 +316,7 @@ export class Mvcc {
         for (const key of keys) {
           const prev = this.index.at(key, main);
           if (!prev) continue;
+          if (prev.lease) this.leases.detach(prev.lease, key);
           this.index.append(key, { main, sub: changes.length, kv: undefined });
           changes.push({ key });
           // etcd's delete event: the key and the delete's revision, zero create/version.

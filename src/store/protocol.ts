@@ -45,6 +45,10 @@ export interface StoreShardParams {
    * (default 5 min; 0 = never).
    */
   compactIntervalMs?: number;
+  /** snapshotBytes: log bytes written after which the shard snapshots and starts a new log generation (default 64 MiB). */
+  snapshotBytes?: number;
+  /** leaseTickMs: how often expired leases are revoked (default 500 ms). */
+  leaseTickMs?: number;
 }
 
 /**
@@ -74,7 +78,29 @@ export type StoreShardRequest =
   /** → StoreProgress: sends an empty storeWatchEvents at the head to the watch (or all of subscriber's). */
   | { type: 'storeProgress'; subscriber: ActorId; watchId?: string }
   /** → StoreShardStatus. */
-  | { type: 'storeStatus' };
+  | { type: 'storeStatus' }
+  /** → StoreLeaseGranted, once the grant is durable. ttl in seconds. */
+  | { type: 'storeLeaseGrant'; ttl: number }
+  /** → { revision }: the lease is gone and its keys deleted (one revision). Throws LeaseNotFoundError. */
+  | { type: 'storeLeaseRevoke'; id: number }
+  /** → StoreLeaseGranted: the lease's TTL starts over. Throws LeaseNotFoundError. */
+  | { type: 'storeLeaseKeepAlive'; id: number }
+  /** → StoreLeaseTtl (ttl -1 when the lease does not exist). */
+  | { type: 'storeLeaseTimeToLive'; id: number; keys?: boolean };
+
+/** StoreLeaseGranted is the reply to storeLeaseGrant / storeLeaseKeepAlive: the id and its TTL in seconds. */
+export interface StoreLeaseGranted {
+  id: number;
+  ttl: number;
+}
+
+/** StoreLeaseTtl is the reply to storeLeaseTimeToLive: remaining and granted TTL (s), and the attached keys when asked. */
+export interface StoreLeaseTtl {
+  id: number;
+  ttl: number;
+  grantedTtl: number;
+  keys?: string[];
+}
 
 /**
  * StoreTxnReply is the reply to storeTxn. `pushed` counts every StoreWatchMsg the shard (in
@@ -112,6 +138,8 @@ export interface StoreShardStatus {
   keys: number;
   watchers: WatchableStats;
   durability: Durability;
+  /** leases is the number of live leases. */
+  leases: number;
 }
 
 /**
@@ -127,6 +155,14 @@ export interface StoreWatchEventsMsg {
   watchId: string;
   events: StoreWatchEvent[];
   revision: number;
+  /** sentAt: the shard's clock (ms) when it published the batch; lets a subscriber measure delivery latency. */
+  sentAt?: number;
+  /**
+   * alsoWatchIds: more watches of the same subscriber (and session) that get exactly these events
+   * at this revision. A publish to many identical watches of one subscriber is one message, not
+   * one copy of the events per watch; the client delivers (and acknowledges) it to each.
+   */
+  alsoWatchIds?: string[];
 }
 
 /** StoreWatchCanceledMsg ends a watch the subscriber did not cancel (compacted, slow, shard stopping). */

@@ -15,13 +15,14 @@
  */
 import { serializeError } from '../actors/errors.js';
 import type { ActorId, Logger } from '../actors/types.js';
-import { WatchCanceledError, messages } from './errors.js';
+import { LeaseNotFoundError, WatchCanceledError, messages } from './errors.js';
 import { Mvcc } from './mvcc.js';
 import type { RevisionEvents, WalRecord } from './mvcc.js';
-import type { StoreCompacted, StoreShardParams, StoreShardStatus, StoreTxnReply, StoreWatchMsg, StoreWatchStarted } from './protocol.js';
-import { Wal, walFile } from './wal.js';
+import type { StoreCompacted, StoreLeaseGranted, StoreLeaseTtl, StoreShardParams, StoreShardStatus, StoreTxnReply, StoreWatchMsg, StoreWatchStarted } from './protocol.js';
+import { ShardStorage } from './shard-storage.js';
+import type { RecoveryStats } from './shard-storage.js';
 import { Watchable } from './watchable.js';
-import type { RangeOptions, RangeResult, StoreWatchOptions, TxnRequest } from './types.js';
+import type { RangeOptions, RangeResult, StoreWatchEvent, StoreWatchOptions, TxnRequest } from './types.js';
 
 /** ShardCoreDeps is what the core needs from its host (an actor, or a test). */
 export interface ShardCoreDeps {
@@ -35,6 +36,8 @@ export interface ShardCoreDeps {
   schedule(task: 'flush' | 'sync'): void;
   /** fatal is called when the WAL failed: memory and disk disagree, so the shard must crash. */
   fatal(err: Error): void;
+  /** now is the shard's clock in ms (lease expiry); without it leases never expire. */
+  now?(): number;
 }
 
 interface Waiter {
@@ -67,28 +70,44 @@ export class ShardCore {
   private readonly window: number;
   /** compactMark is the head at the previous compaction tick (see StoreShardParams.compactIntervalMs). */
   private compactMark = 0;
+  /** deadlines: when each lease expires (ms on deps.now); not persisted, reset to full TTL on start. */
+  private readonly deadlines = new Map<number, number>();
+  private readonly now: () => number;
+  /** publishing collects the pushes of one publish so identical ones can share a message (see alsoWatchIds). */
+  private publishing: Pending[] | undefined;
+  /** recovery describes the last start (status, tests, bench). */
+  readonly recovery: RecoveryStats | undefined;
 
   private constructor(
     readonly params: StoreShardParams,
     private readonly mvcc: Mvcc,
-    private readonly wal: Wal | undefined,
+    private readonly storage: ShardStorage | undefined,
     private readonly deps: ShardCoreDeps,
+    recovery?: RecoveryStats,
   ) {
     this.watchable = new Watchable(mvcc, { syncBatchEvents: params.syncBatchEvents });
     this.window = params.watchWindowEvents ?? DEFAULT_WINDOW;
+    this.now = deps.now ?? (() => 0);
+    this.recovery = recovery;
+    for (const l of mvcc.leases.all()) this.deadlines.set(l.id, deps.now ? this.now() + l.ttl * 1000 : Number.POSITIVE_INFINITY);
   }
 
-  /** open replays the shard's WAL (unless durability is 'memory') and returns a ready core. */
+  /** open recovers the shard (snapshot + WAL generations, unless durability is 'memory') and returns a ready core. */
   static async open(params: StoreShardParams, deps: ShardCoreDeps): Promise<ShardCore> {
-    const mvcc = new Mvcc();
-    if (params.durability === 'memory') return new ShardCore(params, mvcc, undefined, deps);
+    if (params.durability === 'memory') return new ShardCore(params, new Mvcc(), undefined, deps);
     if (!params.dataDir) throw new Error(messages.noDataDir(params.shardId, params.durability));
-    const file = walFile(params.dataDir, params.shardId);
-    const { wal, records, tornBytes } = await Wal.open(file, params.durability);
-    for (const r of records) mvcc.replay(r);
-    if (tornBytes > 0) deps.log.warn('store wal: truncated torn tail', { file, tornBytes });
-    deps.log.info('store shard recovered', { shard: params.shardId, records: records.length, revision: mvcc.revision });
-    return new ShardCore(params, mvcc, wal, deps);
+    const { storage, mvcc, stats } = await ShardStorage.open({
+      dataDir: params.dataDir,
+      shardId: params.shardId,
+      policy: params.durability,
+      log: deps.log,
+      tmpTag: deps.epoch,
+      snapshotBytes: params.snapshotBytes,
+      now: deps.now ?? (() => 0),
+    });
+    if (stats.tornBytes > 0) deps.log.warn('store wal: ignored torn tail', { shard: params.shardId, tornBytes: stats.tornBytes });
+    deps.log.info('store shard recovered', { shard: params.shardId, ...stats });
+    return new ShardCore(params, mvcc, storage, deps, stats);
   }
 
   /** revision is the durable head: what reads see and watchers have been offered. */
@@ -110,8 +129,53 @@ export class ShardCore {
     const { result, committed } = this.mvcc.txn(req);
     // A txn that wrote nothing may still have judged its compares on unflushed writes: answer
     // it after those are durable and published, never before.
-    if (committed || this.pending.waiters.length > 0 || this.flushing) await this.enqueue(committed?.record, committed?.events);
+    if (committed || this.pending.waiters.length > 0 || this.flushing) await this.enqueue(committed ? [committed.record] : [], committed?.events);
     return { result, epoch: this.deps.epoch, pushed: subscriber === undefined ? 0 : (this.pushed.get(internalId(subscriber, session)) ?? 0) };
+  }
+
+  /** leaseGrant grants a lease of ttl seconds; resolves once the grant is durable. */
+  async leaseGrant(ttl: number): Promise<StoreLeaseGranted> {
+    this.checkBroken();
+    if (!Number.isInteger(ttl) || ttl <= 0) throw new RangeError(`lease ttl must be a positive integer of seconds, got ${ttl}`);
+    const id = this.mvcc.leases.nextId(this.params.shardId);
+    const record = this.mvcc.leaseGrant(id, ttl);
+    this.deadlines.set(id, this.deps.now ? this.now() + ttl * 1000 : Number.POSITIVE_INFINITY);
+    await this.enqueue([record], undefined);
+    return { id, ttl };
+  }
+
+  /** leaseRevoke revokes a lease, deleting its keys in one revision; throws LeaseNotFoundError. */
+  async leaseRevoke(id: number): Promise<{ revision: number }> {
+    this.checkBroken();
+    const { deletion, record, revision } = this.mvcc.leaseRevoke(id);
+    this.deadlines.delete(id);
+    await this.enqueue(deletion ? [deletion.record, record] : [record], deletion?.events);
+    return { revision };
+  }
+
+  /** leaseKeepAlive restarts a lease's TTL (not logged: a restart gives every lease its full TTL anyway). */
+  leaseKeepAlive(id: number): StoreLeaseGranted {
+    const lease = this.mvcc.leases.get(id);
+    if (!lease) throw new LeaseNotFoundError(id);
+    if (this.deps.now) this.deadlines.set(id, this.now() + lease.ttl * 1000);
+    return { id, ttl: lease.ttl };
+  }
+
+  /** leaseTimeToLive reports a lease's remaining and granted TTL (ttl -1 when absent, as etcd). */
+  leaseTimeToLive(id: number, keys = false): StoreLeaseTtl {
+    const lease = this.mvcc.leases.get(id);
+    if (!lease) return { id, ttl: -1, grantedTtl: 0 };
+    const left = Math.max(0, Math.ceil(((this.deadlines.get(id) ?? 0) - this.now()) / 1000));
+    return keys ? { id, ttl: Math.min(left, lease.ttl), grantedTtl: lease.ttl, keys: [...lease.keys].sort() } : { id, ttl: Math.min(left, lease.ttl), grantedTtl: lease.ttl };
+  }
+
+  /** leaseTick revokes every expired lease (deleting its keys), oldest deadline first; returns how many. */
+  async leaseTick(): Promise<number> {
+    const t = this.now();
+    const expired = [...this.deadlines].filter(([, d]) => d <= t).sort((a, b) => a[1] - b[1]);
+    for (const [id] of expired) this.deadlines.delete(id);
+    await Promise.all(expired.map(([id]) => (this.mvcc.leases.get(id) ? this.leaseRevoke(id) : undefined)));
+    return expired.length;
   }
 
   /** compact discards history below revision; the compaction is logged so it survives restarts. */
@@ -119,10 +183,10 @@ export class ShardCore {
     this.checkBroken();
     if (revision > this.watchable.published) {
       // Compacting into unflushed revisions would let a crash forget a compaction's base.
-      await this.enqueue(undefined, undefined);
+      await this.enqueue([], undefined);
     }
     this.mvcc.compact(revision);
-    await this.enqueue({ t: 'compact', rev: revision }, undefined);
+    await this.enqueue([{ t: 'compact', rev: revision }], undefined);
     // Watchers still behind revision must now be canceled with CompactedError.
     this.scheduleSync();
     return { compactRevision: revision };
@@ -140,7 +204,8 @@ export class ShardCore {
         // when the receiver is idle, and a refused watch is sure to hear an ack later.
         if (this.window > 0 && events.length > 0 && sent > 0 && sent + events.length > this.window) return false;
         this.inflight.set(id, sent + events.length);
-        this.push(subscriber, pushKey, { type: 'storeWatchEvents', shard: this.deps.shard, epoch: this.deps.epoch, watchId, events, revision: rev });
+        if (this.publishing && events.length > 0) this.publishing.push({ subscriber, pushKey, watchId, events, revision: rev });
+        else this.push(subscriber, pushKey, { type: 'storeWatchEvents', shard: this.deps.shard, epoch: this.deps.epoch, watchId, events, revision: rev, sentAt: this.now() });
         return true;
       },
       canceled: (err) => {
@@ -210,6 +275,7 @@ export class ShardCore {
       keys: this.mvcc.keyCount,
       watchers: this.watchable.stats(),
       durability: this.params.durability,
+      leases: this.mvcc.leases.size,
     };
   }
 
@@ -230,7 +296,31 @@ export class ShardCore {
     await this.flushRun;
     if (this.pending.waiters.length > 0) await this.flush();
     this.watchable.cancelAll((id) => new WatchCanceledError(externalId(id), 'shard-stopped', messages.shardStopped(shard)));
-    await this.wal?.close();
+    await this.storage?.close();
+  }
+
+  /** pushCoalesced sends one publish's pushes, one message per subscriber session and identical events. */
+  private pushCoalesced(pushes: Pending[]): void {
+    const groups: { first: Pending; also: string[] }[] = [];
+    const bySession = new Map<string, { first: Pending; also: string[] }[]>();
+    for (const p of pushes) {
+      let candidates = bySession.get(p.pushKey);
+      if (!candidates) bySession.set(p.pushKey, (candidates = []));
+      const same = candidates.find((g) => g.first.revision === p.revision && sameEvents(g.first.events, p.events));
+      if (same) {
+        same.also.push(p.watchId);
+        continue;
+      }
+      const g = { first: p, also: [] as string[] };
+      candidates.push(g);
+      groups.push(g);
+    }
+    const sentAt = this.now();
+    for (const { first: p, also } of groups) {
+      const msg: StoreWatchMsg = { type: 'storeWatchEvents', shard: this.deps.shard, epoch: this.deps.epoch, watchId: p.watchId, events: p.events, revision: p.revision, sentAt };
+      if (also.length > 0) msg.alsoWatchIds = also;
+      this.push(p.subscriber, p.pushKey, msg);
+    }
   }
 
   private push(subscriber: ActorId, pushKey: string, msg: StoreWatchMsg): void {
@@ -238,8 +328,8 @@ export class ShardCore {
     this.deps.push(subscriber, msg);
   }
 
-  private enqueue(record: WalRecord | undefined, events: RevisionEvents | undefined): Promise<void> {
-    if (record) this.pending.records.push(record);
+  private enqueue(records: WalRecord[], events: RevisionEvents | undefined): Promise<void> {
+    this.pending.records.push(...records);
     if (events) this.pending.events.push(events);
     const done = new Promise<void>((resolve, reject) => this.pending.waiters.push({ resolve, reject }));
     if (!this.flushScheduled && !this.flushing) {
@@ -260,16 +350,34 @@ export class ShardCore {
     this.flushing = true;
     try {
       while (this.pending.waiters.length > 0) {
+        if (this.storage?.snapshotDue) {
+          // Captured before the pending group is written: the snapshot holds exactly the durable
+          // head, and the group goes to the new log generation.
+          const state = this.mvcc.exportState(this.watchable.published);
+          try {
+            await this.storage.startSnapshot(state);
+          } catch (err) {
+            this.fail(err as Error, this.pending);
+            return;
+          }
+        }
         const group = this.pending;
         this.pending = emptyGroup();
         try {
-          await this.wal?.append(group.records);
+          await this.storage?.append(group.records);
         } catch (err) {
           this.fail(err as Error, group);
           return;
         }
         // Order matters: watchers hear the events before writers hear their replies.
-        this.watchable.publish(group.events);
+        this.publishing = [];
+        try {
+          this.watchable.publish(group.events);
+        } finally {
+          const pushes = this.publishing;
+          this.publishing = undefined;
+          this.pushCoalesced(pushes);
+        }
         for (const w of group.waiters) w.resolve();
         if (this.watchable.needsSync) this.scheduleSync();
       }
@@ -298,6 +406,22 @@ export class ShardCore {
 }
 
 const DEFAULT_WINDOW = 10_000;
+
+/** Pending is one watch's batch held back during a publish (see pushCoalesced). */
+interface Pending {
+  subscriber: ActorId;
+  pushKey: string;
+  watchId: string;
+  events: StoreWatchEvent[];
+  revision: number;
+}
+
+/** sameEvents: the same event objects in the same order (watchers of one publish share them). */
+function sameEvents(a: StoreWatchEvent[], b: StoreWatchEvent[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 // A NUL cannot appear in an actor id, so (subscriber, watchId) pairs never collide.
 const SEP = '\u0000';

@@ -16,13 +16,21 @@ type ShardInternalMsg =
   | { type: '$sync' }
   | { type: '$progressTick' }
   | { type: '$compactTick' }
+  | { type: '$leaseTick' }
   | { type: '$fatal'; message: string };
 
+/**
+ * ShardChaosMsg (chaos): `$diskLatency` makes every log flush wait `ms` first, as a slow disk
+ * would (0 restores full speed). Writes keep grouping behind the slow flush, as with a real one.
+ */
+export type ShardChaosMsg = { type: '$diskLatency'; ms: number };
+
 /** StoreShardMsg is everything a shard's receive handles. */
-export type StoreShardMsg = StoreShardRequest | ShardInternalMsg;
+export type StoreShardMsg = StoreShardRequest | ShardInternalMsg | ShardChaosMsg;
 
 const DEFAULT_PROGRESS_MS = 60_000;
 const DEFAULT_COMPACT_MS = 5 * 60_000;
+const DEFAULT_LEASE_TICK_MS = 500;
 
 /** parseShardParams checks a spec's params (they come from YAML/config) and fills defaults. */
 export function parseShardParams(raw: unknown): StoreShardParams {
@@ -41,6 +49,8 @@ export function parseShardParams(raw: unknown): StoreShardParams {
 export function createShardBehavior(raw: StoreShardParams | unknown): Behavior<StoreShardMsg> {
   const params = parseShardParams(raw);
   let core: ShardCore | undefined;
+  /** diskLatencyMs: chaos slowdown of each flush (param `diskLatencyMs`, or a $diskLatency message). */
+  let diskLatencyMs = Math.max(0, Number((raw as { diskLatencyMs?: unknown } | undefined)?.diskLatencyMs ?? 0) || 0);
   const monitored = new Set<ActorId>();
 
   const must = (): ShardCore => {
@@ -57,7 +67,9 @@ export function createShardBehavior(raw: StoreShardParams | unknown): Behavior<S
         push: (to, msg) => ctx.tell(to, msg),
         schedule: (task) => ctx.tell(ctx.self, task === 'flush' ? { type: '$flush' } : { type: '$sync' }),
         fatal: (err) => ctx.tell(ctx.self, { type: '$fatal', message: err.message }),
+        now: () => ctx.clock.now(),
       });
+      ctx.setTimer('leases', params.leaseTickMs ?? DEFAULT_LEASE_TICK_MS, { type: '$leaseTick' }, { repeat: true });
       ctx.setTimer('progress', params.progressIntervalMs ?? DEFAULT_PROGRESS_MS, { type: '$progressTick' }, { repeat: true });
       const compactMs = params.compactIntervalMs ?? DEFAULT_COMPACT_MS;
       if (compactMs > 0) ctx.setTimer('compact', compactMs, { type: '$compactTick' }, { repeat: true });
@@ -89,8 +101,22 @@ export function createShardBehavior(raw: StoreShardParams | unknown): Behavior<S
           return { revision: c.progress(msg.subscriber, msg.watchId) };
         case 'storeStatus':
           return c.status();
+        case 'storeLeaseGrant':
+          return c.leaseGrant(msg.ttl);
+        case 'storeLeaseRevoke':
+          return c.leaseRevoke(msg.id);
+        case 'storeLeaseKeepAlive':
+          return c.leaseKeepAlive(msg.id);
+        case 'storeLeaseTimeToLive':
+          return c.leaseTimeToLive(msg.id, msg.keys);
+        case '$leaseTick':
+          return c.leaseTick();
         case '$flush':
+          if (diskLatencyMs > 0) return new Promise<void>((r) => ctx.clock.setTimeout(r, diskLatencyMs)).then(() => c.runScheduled('flush'));
           return c.runScheduled('flush');
+        case '$diskLatency':
+          diskLatencyMs = Math.max(0, msg.ms);
+          return undefined;
         case '$sync':
           return c.runScheduled('sync');
         case '$compactTick':

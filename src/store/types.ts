@@ -104,3 +104,35 @@ export interface StoreClient {
   /** compact discards history below revision on the shard that holds `keyPrefix`. */
   compact(keyPrefix: string, revision: number): Promise<void>;
 }
+
+/** LeaseGrant is a granted lease: its id and TTL in seconds. */
+export interface LeaseGrant {
+  id: number;
+  ttl: number;
+}
+
+/** LeaseTimeToLive is etcd's LeaseTimeToLiveResponse: ttl -1 when the lease does not exist. */
+export interface LeaseTimeToLive {
+  id: number;
+  ttl: number;
+  grantedTtl: number;
+  keys?: string[];
+}
+
+/**
+ * StoreLeases is etcd's lease API. A put names a lease in `Op.lease`; when the lease expires (no
+ * keep-alive within its TTL) or is revoked, its keys are deleted. With sharded storage a lease
+ * lives on one shard and may only hold keys of that shard: grant it with a key prefix of the
+ * resource it is for (a real etcd has one lessor and ignores the prefix).
+ */
+export interface StoreLeases {
+  leaseGrant(keyPrefix: string, ttlSeconds: number): Promise<LeaseGrant>;
+  /** leaseRevoke deletes the lease and its keys; LeaseNotFoundError if it does not exist. */
+  leaseRevoke(id: number): Promise<void>;
+  /** leaseKeepAlive restarts the lease's TTL; LeaseNotFoundError if it expired. */
+  leaseKeepAlive(id: number): Promise<LeaseGrant>;
+  leaseTimeToLive(id: number, opts?: { keys?: boolean }): Promise<LeaseTimeToLive>;
+}
+
+/** LeasingStoreClient is a StoreClient with leases (both backends implement it). */
+export interface LeasingStoreClient extends StoreClient, StoreLeases {}

@@ -10,7 +10,7 @@
  * mid-write leaves at worst a torn last frame (short, or failing its crc): open() stops there and
  * truncates it, so only unacknowledged writes are lost. The crc (an addition to the brief's
  * "length + msgpack") tells a torn tail from a frame that merely looks long enough.
- * Snapshots and log truncation are issue 3: the log grows until then.
+ * Snapshots and log generations (shard-storage.ts) bound how much of it is ever replayed.
  */
 import { mkdir, open, readFile, truncate } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -35,9 +35,13 @@ export interface WalOpenResult {
   tornBytes: number;
 }
 
-/** walFile names shard n's log inside dataDir. */
-export function walFile(dataDir: string, shardId: number): string {
-  return join(dataDir, `store-${shardId}.wal`);
+/**
+ * walFile names shard n's log inside dataDir: generation `gen` is `store-<n>.<gen>.wal` (a new
+ * generation starts at every shard start and every snapshot); without gen, the single log of
+ * issue 2 (`store-<n>.wal`, read as generation 0).
+ */
+export function walFile(dataDir: string, shardId: number, gen?: number): string {
+  return join(dataDir, gen === undefined ? `store-${shardId}.wal` : `store-${shardId}.${gen}.wal`);
 }
 
 /** encodeFrames turns records into one buffer of frames (one write for the whole group). */
@@ -106,9 +110,29 @@ export class Wal {
     return { wal: new Wal(fh, policy, file), records, tornBytes };
   }
 
-  /** append writes the records as one write (+ one fdatasync under 'fsync'); resolves when done. */
-  async append(records: WalRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  /** read returns the records of a log file up to its first torn frame (none if it does not exist). */
+  static async read(file: string): Promise<{ records: WalRecord[]; tornBytes: number; bytes: number }> {
+    let buf: Uint8Array;
+    try {
+      buf = await readFile(file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return { records: [], tornBytes: 0, bytes: 0 };
+    }
+    const { records, validBytes } = decodeFrames(buf);
+    return { records, tornBytes: buf.length - validBytes, bytes: buf.length };
+  }
+
+  /** create opens a new, empty log file for appends (truncating a leftover with the same name). */
+  static async create(file: string, policy: WalSyncPolicy): Promise<Wal> {
+    await mkdir(join(file, '..'), { recursive: true });
+    const fh = await open(file, 'w');
+    return new Wal(fh, policy, file);
+  }
+
+  /** append writes the records as one write (+ one fdatasync under 'fsync'); resolves to the bytes written. */
+  async append(records: WalRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
     const bytes = encodeFrames(records);
     let written = 0;
     while (written < bytes.length) {
@@ -116,6 +140,7 @@ export class Wal {
       written += bytesWritten;
     }
     if (this.policy === 'fsync') await this.fh.datasync();
+    return bytes.length;
   }
 
   /** close closes the file; later appends fail. */

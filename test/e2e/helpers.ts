@@ -10,19 +10,37 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 
+/** Obj is parsed kubectl/-o json output: the tests assert its shape rather than type it. */
+export type Obj = Record<string, any>;
+
 export interface KubectlResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
+/** KubectlOptions: a timeout, stdin, and which kubectl binary (default: the dispatcher). */
+export interface KubectlOptions {
+  timeoutMs?: number;
+  input?: string;
+  /** bin is a kubectl binary, e.g. one from pinnedKubectl(). */
+  bin?: string;
+  /** env adds environment variables (e.g. KUBE_EDITOR for `kubectl edit`). */
+  env?: Record<string, string>;
+}
+
+/** pinnedKubectl is the path of the pinned kubectl of a minor version (e.g. '1.29'). */
+export function pinnedKubectl(minor: string): string {
+  return `/usr/lib/google-cloud-sdk/bin/kubectl.${minor}`;
+}
+
 /** kubectl runs one command with a private cache dir; never throws on a non-zero exit. */
-export function kubectl(kubeconfig: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<KubectlResult> {
+export function kubectl(kubeconfig: string, args: string[], opts: KubectlOptions = {}): Promise<KubectlResult> {
   return new Promise((resolvePromise) => {
     const child = execFile(
-      KUBECTL,
+      opts.bin ?? KUBECTL,
       ['--kubeconfig', kubeconfig, ...args],
-      { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, KUBECONFIG: kubeconfig } },
+      { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...opts.env, KUBECONFIG: kubeconfig } },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
         resolvePromise({ code, stdout, stderr });
@@ -33,7 +51,7 @@ export function kubectl(kubeconfig: string, args: string[], opts: { timeoutMs?: 
 }
 
 /** kubectlOk runs kubectl and throws with its stderr when it fails. */
-export async function kubectlOk(kubeconfig: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<string> {
+export async function kubectlOk(kubeconfig: string, args: string[], opts: KubectlOptions = {}): Promise<string> {
   const r = await kubectl(kubeconfig, args, opts);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr || r.stdout}`);
   return r.stdout;

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RESOURCES, type ResourceInfo } from '../../api/resources.js';
-import { DEFINITIONS } from './schemas.js';
+import { definitionKeyOf } from './schemas.js';
 import { renderComponents, type OpenApiSchema } from './render.js';
 import { listComponents, resourcePaths } from './paths.js';
 
@@ -42,7 +42,7 @@ function build(gv: string): { doc: object; hash: string } | undefined {
   if (!infos) return undefined;
   const paths: Record<string, unknown> = {};
   for (const info of infos) Object.assign(paths, resourcePaths(info, gv));
-  const roots = infos.map((i) => i.kind).filter((k) => DEFINITIONS[k] !== undefined);
+  const roots = infos.map((i) => definitionKeyOf(i)).filter((k): k is string => k !== undefined);
   const schemas: Record<string, OpenApiSchema> = { ...renderComponents(roots, TAG_COMPONENT_GVK), ...listComponents(infos, TAG_COMPONENT_GVK) };
   const doc = {
     openapi: '3.0.0',

@@ -3,7 +3,7 @@
  * kube-apiserver's shape (operationId, tags, x-kubernetes-action, x-kubernetes-group-version-kind).
  */
 import type { ResourceInfo } from '../../api/resources.js';
-import { DEFINITIONS } from './schemas.js';
+import { DEFINITIONS, definitionKeyOf } from './schemas.js';
 import type { OpenApiSchema } from './render.js';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
@@ -61,7 +61,8 @@ function tag(info: ResourceInfo): string {
 }
 
 function schemaNameOf(info: ResourceInfo): string {
-  return DEFINITIONS[info.kind]?.name ?? `${META}PartialObjectMetadata`;
+  const key = definitionKeyOf(info);
+  return key ? DEFINITIONS[key].name : `${META}PartialObjectMetadata`;
 }
 
 function listNameOf(info: ResourceInfo): string {

@@ -5,7 +5,10 @@
  */
 import type { ResourceInfo } from '../../api/resources.js';
 import { arr, bool, free, int, intOrString, map, obj, ref, str, strs, time, withDefault, type Definition, type Schema } from './schema-dsl.js';
+import { CLUSTER_DEFINITIONS } from './schemas-cluster.js';
+import { CORE_EXTRA_DEFINITIONS } from './schemas-core-extra.js';
 import { POD_DEFINITIONS } from './schemas-pod.js';
+import { WORKLOAD_DEFINITIONS } from './schemas-workloads.js';
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 const CORE = 'io.k8s.api.core.v1.';
@@ -253,6 +256,9 @@ export const DEFINITIONS: Readonly<Record<string, Definition>> = {
   ...APPS_DEFINITIONS,
   ...CORE_DEFINITIONS,
   ...COORD_DEFINITIONS,
+  ...CORE_EXTRA_DEFINITIONS,
+  ...WORKLOAD_DEFINITIONS,
+  ...CLUSTER_DEFINITIONS,
 };
 
 /** resolve follows refs until a non-ref node. Throws on a dangling ref (a bug in this file). */
@@ -271,9 +277,30 @@ export function patchInfo(s: Schema): { strategy?: string; mergeKey?: string } {
   return { strategy: s.patchStrategy ?? resolve(s).patchStrategy, mergeKey: s.patchMergeKey ?? resolve(s).patchMergeKey };
 }
 
+const keyByGroupKind = new Map<string, string>();
+const keyByGvk = new Map<string, string>();
+for (const [short, d] of Object.entries(DEFINITIONS)) {
+  if (!d.gvk) continue;
+  keyByGvk.set(`${d.gvk.group}/${d.gvk.version}/${d.gvk.kind}`, short);
+  if (!keyByGroupKind.has(`${d.gvk.group}/${d.gvk.kind}`)) keyByGroupKind.set(`${d.gvk.group}/${d.gvk.kind}`, short);
+}
+
+/**
+ * definitionKeyOf returns the short name of a resource's kind definition (by group and kind, so
+ * core `Event` and events.k8s.io `Event` stay apart), or undefined when the kind is not modelled.
+ */
+export function definitionKeyOf(info: Pick<ResourceInfo, 'kind'> & { group?: string; version?: string }): string | undefined {
+  if (info.version !== undefined) {
+    const exact = keyByGvk.get(`${info.group ?? ''}/${info.version}/${info.kind}`);
+    if (exact) return exact;
+  }
+  return keyByGroupKind.get(`${info.group ?? ''}/${info.kind}`);
+}
+
 /** kindSchema returns the root schema of a served resource's kind, if modelled. */
-export function kindSchema(info: Pick<ResourceInfo, 'kind'>): Schema | undefined {
-  return DEFINITIONS[info.kind]?.schema;
+export function kindSchema(info: Pick<ResourceInfo, 'kind'> & { group?: string; version?: string }): Schema | undefined {
+  const key = definitionKeyOf(info);
+  return key ? DEFINITIONS[key].schema : undefined;
 }
 
 /** unknownFields walks value against schema and returns paths like `spec.replicaz` or `spec.containers[0].imagez`. */

@@ -19,7 +19,8 @@ import {
   type ErrorList,
 } from './validation.js';
 
-function defaultTemplate(t: PodTemplateSpec | undefined): void {
+/** defaultTemplate applies pod defaults to a workload's pod template. */
+export function defaultTemplate(t: PodTemplateSpec | undefined): void {
   if (!t) return;
   t.metadata ??= {};
   if (t.spec) defaultPodSpec(t.spec);
@@ -50,7 +51,11 @@ export function replicaSetDefaults(obj: KObject): void {
   defaultTemplate(rs.spec.template);
 }
 
-function validateSelectorAndTemplate(selector: LabelSelector | undefined, template: PodTemplateSpec | undefined, kindLabel: string): ErrorList {
+/**
+ * validateSelectorAndTemplate checks a workload's selector, its template and that they match.
+ * restartPolicies are the template restart policies the kind allows (Jobs: OnFailure, Never).
+ */
+export function validateSelectorAndTemplate(selector: LabelSelector | undefined, template: PodTemplateSpec | undefined, kindLabel: string, restartPolicies: string[] = ['Always']): ErrorList {
   const errs: ErrorList = [];
   if (!selector) errs.push(required('spec.selector'));
   else {
@@ -83,10 +88,12 @@ function validateSelectorAndTemplate(selector: LabelSelector | undefined, templa
   else {
     errs.push(...validateLabels(template.metadata?.labels, 'spec.template.metadata.labels'));
     errs.push(...underSpec('spec.template.spec', validatePodSpec(template.spec)));
-    if (template.spec?.restartPolicy !== undefined && template.spec.restartPolicy !== 'Always') {
-      errs.push(notSupported('spec.template.spec.restartPolicy', template.spec.restartPolicy, ['Always']));
+    if (template.spec?.restartPolicy !== undefined && !restartPolicies.includes(template.spec.restartPolicy)) {
+      errs.push(notSupported('spec.template.spec.restartPolicy', template.spec.restartPolicy, restartPolicies));
     }
-    if (template.spec?.activeDeadlineSeconds !== undefined) errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicaSet is not Supported'));
+    if (restartPolicies.includes('Always') && template.spec?.activeDeadlineSeconds !== undefined) {
+      errs.push(forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicaSet is not Supported'));
+    }
   }
   return errs;
 }
@@ -95,7 +102,8 @@ function isZero(v: number | string | undefined): boolean {
   return v === 0 || v === '0%' || v === '0';
 }
 
-function validateIntOrPercent(v: number | string | undefined, field: string): ErrorList {
+/** validateIntOrPercent checks a non-negative int or a percent string (maxSurge, minAvailable…). */
+export function validateIntOrPercent(v: number | string | undefined, field: string): ErrorList {
   if (v === undefined || typeof v === 'number') return validateNonNegative(v, field);
   if (!/^\d+%$/.test(v)) return [invalidField(field, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")];
   if (Number(v.slice(0, -1)) > 100 && field.endsWith('maxUnavailable')) return [invalidField(field, v, 'must not be greater than 100%')];

@@ -3,9 +3,10 @@
  * {@link KindRules} record (its defaults, validation and update rules); the shared parts —
  * metadata validation, unknown fields from the schema, status/spec reset — are composed here.
  */
-import type { ResourceInfo } from '../../api/resources.js';
+import { resourceKey, type ResourceInfo } from '../../api/resources.js';
 import type { KObject, Pod, StatusCause } from '../../api/types.js';
 import { kindSchema, unknownFields as schemaUnknownFields } from '../openapi/schemas.js';
+import { findTypeMismatch, typeMismatchError } from '../openapi/type-check.js';
 import { deploymentDefaults, replicaSetDefaults, validateDeployment, validateReplicaSet, validateSelectorImmutable } from './apps.js';
 import {
   namespacePrepareForCreate,
@@ -21,7 +22,63 @@ import {
   validateServiceUpdate,
 } from './core.js';
 import { defaultPodSpec, podPrepareForCreate, underSpec, validatePodSpec, validatePodUpdate } from './pods.js';
+import {
+  bindingDefaults,
+  endpointSliceDefaults,
+  networkPolicyDefaults,
+  priorityClassDefaults,
+  storageClassDefaults,
+  validateBinding,
+  validateClusterRole,
+  validateEndpointSlice,
+  validateEndpointSliceUpdate,
+  validateEventV1,
+  validateIngress,
+  validateNetworkPolicy,
+  validatePdb,
+  validatePriorityClass,
+  validatePriorityClassUpdate,
+  validateRole,
+  validateRoleRefImmutable,
+  validateStorageClass,
+  validateStorageClassUpdate,
+} from './cluster.js';
+import {
+  pendingPhase,
+  pvcDefaults,
+  pvDefaults,
+  secretDefaults,
+  validateConfigMap,
+  validateImmutableData,
+  validateLimitRange,
+  validatePersistentVolume,
+  validatePersistentVolumeClaim,
+  validatePersistentVolumeClaimUpdate,
+  validatePersistentVolumeUpdate,
+  validateResourceQuota,
+  validateSecret,
+  validateSecretUpdate,
+} from './config.js';
 import type { Strategy, StrategyContext } from './types.js';
+import {
+  cronJobDefaults,
+  daemonSetDefaults,
+  hpaDefaults,
+  hpaV1Defaults,
+  jobDefaults,
+  jobGenerateSelector,
+  statefulSetDefaults,
+  validateControllerRevision,
+  validateControllerRevisionUpdate,
+  validateCronJob,
+  validateDaemonSet,
+  validateHpa,
+  validateHpaV1,
+  validateJob,
+  validateJobUpdate,
+  validateStatefulSet,
+  validateStatefulSetUpdate,
+} from './workloads.js';
 import { validateObjectMeta, validateObjectMetaUpdate, type NameRule } from './validation.js';
 
 export type { Strategy, StrategyContext } from './types.js';
@@ -46,6 +103,9 @@ interface KindRules {
 }
 
 const BASE: KindRules = { name: 'subdomain', hasStatus: true, resetStatusOnCreate: true };
+/** NO_STATUS is the base of kinds without a status stanza (data-only kinds, RBAC, classes). */
+const NO_STATUS: KindRules = { ...BASE, hasStatus: false };
+const APPS_LIKE: Partial<KindRules> = { statusKeepsLabels: true };
 
 const RULES: Record<string, KindRules> = {
   '/pods': {
@@ -69,6 +129,31 @@ const RULES: Record<string, KindRules> = {
   '/nodes': { ...BASE, resetStatusOnCreate: false, validate: validateNode, validateUpdate: validateNodeUpdate },
   '/events': { ...BASE, name: 'path', hasStatus: false, validate: validateEvent },
   'coordination.k8s.io/leases': { ...BASE, hasStatus: false, validate: validateLease },
+  '/configmaps': { ...NO_STATUS, validate: validateConfigMap, validateUpdate: validateImmutableData },
+  '/secrets': { ...NO_STATUS, defaults: secretDefaults, validate: validateSecret, validateUpdate: validateSecretUpdate },
+  '/serviceaccounts': NO_STATUS,
+  '/persistentvolumes': { ...BASE, defaults: pvDefaults, create: pendingPhase, validate: validatePersistentVolume, validateUpdate: validatePersistentVolumeUpdate },
+  '/persistentvolumeclaims': { ...BASE, defaults: pvcDefaults, create: pendingPhase, validate: validatePersistentVolumeClaim, validateUpdate: validatePersistentVolumeClaimUpdate },
+  '/limitranges': { ...NO_STATUS, validate: validateLimitRange },
+  '/resourcequotas': { ...BASE, validate: validateResourceQuota },
+  'apps/statefulsets': { ...BASE, ...APPS_LIKE, defaults: statefulSetDefaults, validate: validateStatefulSet, validateUpdate: (n, o) => [...validateSelectorImmutable(n, o), ...validateStatefulSetUpdate(n, o)] },
+  'apps/daemonsets': { ...BASE, ...APPS_LIKE, defaults: daemonSetDefaults, validate: validateDaemonSet, validateUpdate: validateSelectorImmutable },
+  'apps/controllerrevisions': { ...NO_STATUS, validate: validateControllerRevision, validateUpdate: validateControllerRevisionUpdate },
+  'batch/jobs': { ...BASE, ...APPS_LIKE, name: 'subdomain', defaults: jobDefaults, create: jobGenerateSelector, validate: validateJob, validateUpdate: validateJobUpdate },
+  'batch/cronjobs': { ...BASE, defaults: cronJobDefaults, validate: validateCronJob },
+  'autoscaling/horizontalpodautoscalers': { ...BASE, name: 'path', defaults: hpaDefaults, validate: validateHpa },
+  'autoscaling/horizontalpodautoscalers@v1': { ...BASE, name: 'path', defaults: hpaV1Defaults, validate: validateHpaV1 },
+  'discovery.k8s.io/endpointslices': { ...NO_STATUS, defaults: endpointSliceDefaults, validate: validateEndpointSlice, validateUpdate: validateEndpointSliceUpdate },
+  'events.k8s.io/events': { ...NO_STATUS, name: 'path', validate: validateEventV1 },
+  'policy/poddisruptionbudgets': { ...BASE, validate: validatePdb },
+  'rbac.authorization.k8s.io/roles': { ...NO_STATUS, name: 'path', validate: validateRole },
+  'rbac.authorization.k8s.io/clusterroles': { ...NO_STATUS, name: 'path', validate: validateClusterRole },
+  'rbac.authorization.k8s.io/rolebindings': { ...NO_STATUS, name: 'path', defaults: bindingDefaults, validate: (o) => validateBinding(o, true), validateUpdate: validateRoleRefImmutable },
+  'rbac.authorization.k8s.io/clusterrolebindings': { ...NO_STATUS, name: 'path', defaults: bindingDefaults, validate: (o) => validateBinding(o, false), validateUpdate: validateRoleRefImmutable },
+  'storage.k8s.io/storageclasses': { ...NO_STATUS, defaults: storageClassDefaults, validate: validateStorageClass, validateUpdate: validateStorageClassUpdate },
+  'networking.k8s.io/ingresses': { ...BASE, validate: validateIngress },
+  'networking.k8s.io/networkpolicies': { ...NO_STATUS, defaults: networkPolicyDefaults, validate: validateNetworkPolicy },
+  'scheduling.k8s.io/priorityclasses': { ...NO_STATUS, defaults: priorityClassDefaults, validate: validatePriorityClass, validateUpdate: validatePriorityClassUpdate },
 };
 
 /** Top-level fields that are not spec/status/metadata and belong to the "spec side" of a kind. */
@@ -78,13 +163,20 @@ const META_SIDE = new Set(['metadata', 'apiVersion', 'kind']);
 function makeStrategy(info: ResourceInfo, rules: KindRules): Strategy {
   const schema = kindSchema(info);
   const validate = (obj: KObject): StatusCause[] => [...validateObjectMeta(obj, info.namespaced, rules.name), ...(rules.validate?.(obj) ?? [])];
+  // A field of the wrong JSON type cannot be decoded: 400 before defaulting, as kube-apiserver.
+  const checkTypes = (obj: KObject): void => {
+    const m = schema ? findTypeMismatch(schema, obj, info.kind) : undefined;
+    if (m) throw typeMismatchError(info.kind, info.version, m);
+  };
   return {
     prepareForCreate(obj, ctx) {
+      checkTypes(obj);
       if (rules.hasStatus && rules.resetStatusOnCreate) delete obj.status;
       rules.defaults?.(obj);
       rules.create?.(obj, ctx);
     },
     prepareForUpdate(newObj, oldObj) {
+      checkTypes(newObj);
       rules.defaults?.(newObj);
       rules.update?.(newObj, oldObj);
     },
@@ -125,7 +217,7 @@ const cache = new Map<string, Strategy>();
  * without specific rules get the generic one: metadata validation, schema unknown fields, no defaults.
  */
 export function getStrategy(info: ResourceInfo): Strategy {
-  const key = `${info.group}/${info.resource}`;
+  const key = resourceKey(info);
   let s = cache.get(key);
   if (!s) {
     s = makeStrategy(info, RULES[key] ?? BASE);

@@ -2,7 +2,7 @@
  * toTable converts objects of one resource to a meta.k8s.io/v1 Table with the columns real
  * kube-apiserver serves for that kind (see printers.ts), so `kubectl get` prints what users expect.
  */
-import type { ResourceInfo } from '../../api/resources.js';
+import { resourceKey, type ResourceInfo } from '../../api/resources.js';
 import type { KObject, ListMeta } from '../../api/types.js';
 import { DEFAULT_PRINTER, PRINTERS, type Printer } from './printers.js';
 import type { IncludeObject, Table, TableColumnDefinition, TableRow } from './types.js';
@@ -17,12 +17,16 @@ export interface ToTableOptions {
   now: number;
 }
 
-function printerOf(info: Pick<ResourceInfo, 'group' | 'resource'>): Printer {
-  return PRINTERS[`${info.group}/${info.resource}`] ?? DEFAULT_PRINTER;
+/** TableResource names a resource; with a version, a non-preferred version gets its own printer. */
+export type TableResource = Pick<ResourceInfo, 'group' | 'resource'> & { version?: string };
+
+function printerOf(info: TableResource): Printer {
+  const versioned = info.version ? PRINTERS[resourceKey({ ...info, version: info.version })] : undefined;
+  return versioned ?? PRINTERS[`${info.group}/${info.resource}`] ?? DEFAULT_PRINTER;
 }
 
 /** tableColumns returns the column definitions of a resource (a copy; safe to mutate). */
-export function tableColumns(info: Pick<ResourceInfo, 'group' | 'resource'>): TableColumnDefinition[] {
+export function tableColumns(info: TableResource): TableColumnDefinition[] {
   return printerOf(info).columns.map((c) => ({ ...c }));
 }
 
@@ -46,7 +50,7 @@ function rowObject(obj: KObject, include: IncludeObject): TableRow['object'] {
  * toTable builds the Table for objs (a list, or one object for a single GET). Rows keep the order
  * of objs. Pods in a terminal phase carry the `Completed` row condition as real printers set it.
  */
-export function toTable(info: Pick<ResourceInfo, 'group' | 'resource'>, objs: KObject[], opts: ToTableOptions): Table {
+export function toTable(info: TableResource, objs: KObject[], opts: ToTableOptions): Table {
   const printer = printerOf(info);
   const include = opts.includeObject ?? 'Metadata';
   const isPods = info.group === '' && info.resource === 'pods';

@@ -5,6 +5,7 @@
 import { formatLabelSelector } from '../../api/labels.js';
 import type { Container, ContainerStatus, Deployment, Endpoints, KEvent, KObject, Lease, Namespace, Node, Pod, ReplicaSet, Service } from '../../api/types.js';
 import { formatLabels, joinHostPort, since } from './format.js';
+import { EXTRA_PRINTERS, eventV1Printer, hpaV1Printer } from './printers-extra.js';
 import type { TableColumnDefinition } from './types.js';
 
 /** Printer is one kind's columns and row cells. */
@@ -341,6 +342,11 @@ export const PRINTERS: Record<string, Printer> = {
     cells: (o, now) => [o.metadata.name, (o as Lease).spec?.holderIdentity ?? '', age(o, now)],
   },
 };
+
+Object.assign(PRINTERS, EXTRA_PRINTERS, {
+  'events.k8s.io/events': eventV1Printer(PRINTERS['/events']),
+  'autoscaling/horizontalpodautoscalers@v1': hpaV1Printer(EXTRA_PRINTERS['autoscaling/horizontalpodautoscalers']),
+});
 
 /** DEFAULT_PRINTER is the generic TableConvertor: Name and Created At. */
 export const DEFAULT_PRINTER: Printer = {

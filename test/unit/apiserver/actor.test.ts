@@ -89,6 +89,21 @@ class MiniSystem {
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
+/** bootstrapped runs the apiserver's post-start hooks (a 0 ms timer) until namespace default exists. */
+async function bootstrapped(sys: MiniSystem): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    sys.clock.advance(1);
+    await tick();
+    try {
+      await sys.ask('apiserver', { type: 'get', res: { group: '', resource: 'namespaces' }, name: 'default' });
+      return;
+    } catch {
+      // not created yet
+    }
+  }
+  throw new Error('namespace default was never created');
+}
+
 describe('apiserver - actor', () => {
   let sys: MiniSystem | undefined;
   afterEach(async () => {
@@ -100,8 +115,8 @@ describe('apiserver - actor', () => {
     await sys.spawn('store/0', createShardBehavior({ shardId: 0, durability: 'memory', compactIntervalMs: 0 }) as Behavior<unknown>);
     await sys.spawn('apiserver', createApiServerBehavior({ port: 0, storeShards: 1, expectedNodes: 0 }) as Behavior<unknown>);
     const pods = { group: '', resource: 'pods' };
-    // The apiserver bootstraps the system namespaces itself, as kube-apiserver does.
-    await sys.ask('apiserver', { type: 'get', res: { group: '', resource: 'namespaces' }, name: 'default' });
+    // The apiserver bootstraps the system namespaces itself (a post-start hook), as kube-apiserver does.
+    await bootstrapped(sys);
     const started = await sys.ask<WatchStarted>('apiserver', { type: 'watch', res: pods, watchId: 'w1', subscriber: 'test', opts: { namespace: 'default', resourceVersion: '1' } });
     expect(started.resourceVersion).toBe('1');
     const created = await sys.ask<KObject>('apiserver', { type: 'create', res: pods, namespace: 'default', object: makePod('p').obj() });
@@ -135,8 +150,8 @@ describe('apiserver - actor', () => {
     const shardParams = { shardId: 0, durability: 'async', dataDir, compactIntervalMs: 0 };
     await sys.spawn('store/0', createShardBehavior(shardParams) as Behavior<unknown>);
     await sys.spawn('apiserver', createApiServerBehavior({ port: 0, storeShards: 1, expectedNodes: 0 }) as Behavior<unknown>);
-    // The apiserver bootstraps the system namespaces itself, as kube-apiserver does.
-    await sys.ask('apiserver', { type: 'get', res: { group: '', resource: 'namespaces' }, name: 'default' });
+    // The apiserver bootstraps the system namespaces itself (a post-start hook), as kube-apiserver does.
+    await bootstrapped(sys);
     // The shard restarts from its WAL; the apiserver hears it went down.
     await sys.stop('store/0');
     await sys.spawn('store/0', createShardBehavior(shardParams) as Behavior<unknown>);

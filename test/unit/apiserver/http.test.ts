@@ -1,3 +1,4 @@
+import { RESOURCES } from '../../../src/api/resources.js';
 import { describe, expect, test } from 'vitest';
 import type { KList, KObject, Status } from '../../../src/api/types.js';
 import { lines, makeNode, makePod, newTestServer } from './helpers.js';
@@ -46,7 +47,7 @@ describe('apiserver - discovery', () => {
     expect(api.json<{ kind: string; versions: string[] }>()).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const apis = (await t.get<{ kind: string; groups: { name: string }[] }>('/apis'));
     expect(apis.kind).toBe('APIGroupList');
-    expect(apis.groups.map((g) => g.name)).toEqual(['apps', 'coordination.k8s.io']);
+    expect(apis.groups.map((g) => g.name)).toEqual([...new Set(RESOURCES.filter((r) => r.group).map((r) => r.group))]);
     const v1 = await t.get<{ resources: { name: string; group?: string; kind: string }[] }>('/api/v1');
     expect(v1.resources).toContainEqual(expect.objectContaining({ name: 'pods/eviction', group: 'policy', kind: 'Eviction' }));
     expect((await t.get<{ kind: string }>('/apis/apps/v1')).kind).toBe('APIResourceList');
@@ -100,7 +101,7 @@ describe('apiserver - http errors and bodies', () => {
     ['GET', '/api/v1/pods/x', undefined, undefined, 404],
     ['POST', PODS, '{"metadata": ', 'application/json', 400],
     ['POST', PODS, 'metadata: [', 'application/yaml', 400],
-    ['POST', PODS, 'k8s\u0000xx', 'application/vnd.kubernetes.protobuf', 415],
+    ['POST', PODS, 'k8s\u0000xx', 'application/vnd.kubernetes.protobuf', 400],
     ['PATCH', `${PODS}/x`, '{}', 'text/plain', 415],
     ['PUT', PODS, '{}', 'application/json', 405],
   ])('apiserver - %s %s (%s) is %i', async (method, url, payload, ct, code) => {

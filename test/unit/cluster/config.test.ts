@@ -25,7 +25,7 @@ describe('cluster config - shipped topologies', () => {
   it('cluster config - defaults are filled in', () => {
     const t = parseTopology(base(), 'x.yaml');
     expect(t.spec.mode).toBe('workers');
-    expect(t.spec.store).toEqual({ shards: 1, durability: 'fsync', byPrefix: {} });
+    expect(t.spec.store).toEqual({ shards: 1, durability: 'fsync', byPrefix: {}, backend: 'embedded', endpoints: [] });
     expect(t.spec.nodePools[0].capacity).toEqual({ cpu: '4', memory: '16Gi', pods: 110 });
     expect(t.spec.apiserver.port).toBe(0);
   });
@@ -40,6 +40,7 @@ describe('cluster config - errors name the file and the field', () => {
     { name: 'bad durability', mutate: (d) => (d.spec.store = { durability: 'sometimes' }), expected: /spec\.store\.durability:/ },
     { name: 'no pools', mutate: (d) => (d.spec.nodePools = []), expected: /spec\.nodePools:/ },
     { name: 'duplicate pool', mutate: (d) => d.spec.nodePools.push({ name: 'worker', count: 1 }), expected: /spec\.nodePools\[1\]\.name: duplicate pool name "worker"/ },
+    { name: 'etcd without endpoints', mutate: (d) => (d.spec.store = { backend: 'etcd' }), expected: /spec\.store\.endpoints: backend etcd needs at least one endpoint/ },
     { name: 'shard out of range', mutate: (d) => (d.spec.store = { shards: 2, byPrefix: { pods: 5 } }), expected: /spec\.store\.byPrefix\.pods: shard 5 does not exist/ },
     { name: 'bad pool name', mutate: (d) => (d.spec.nodePools[0].name = 'Worker_1'), expected: /spec\.nodePools\[0\]\.name: must be a DNS-1123 label/ },
     { name: 'bad taint effect', mutate: (d) => (d.spec.nodePools[0].taints = [{ key: 'a', effect: 'Never' }]), expected: /spec\.nodePools\[0\]\.taints\[0\]\.effect:/ },

@@ -129,6 +129,19 @@ describe('controllers/deployment', () => {
     expect(h.fake.count(PODS)).toBe(5);
   });
 
+  it('controllers/deployment - annotations added to a deployment are copied onto its new ReplicaSet, but not the skipped ones', async () => {
+    const h = await setup(makeDeployment('web', 1));
+    await drive(h);
+    const d = get(h);
+    const annotations = { ...d.metadata.annotations, 'kubernetes.io/change-cause': 'v2', 'kubectl.kubernetes.io/last-applied-configuration': '{}' };
+    await h.fake.update(DEPLOYMENTS, { ...d, metadata: { ...d.metadata, annotations } });
+    await h.settle();
+    const [rs] = rsets(h);
+    expect(rs.metadata.annotations?.['kubernetes.io/change-cause']).toBe('v2');
+    expect(rs.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']).toBeUndefined();
+    expect(rs.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1');
+  });
+
   it('controllers/deployment - paused deployments do not roll out; resuming does', async () => {
     const h = await setup(makeDeployment('web', 2));
     await drive(h);
@@ -165,5 +178,23 @@ describe('controllers/deployment', () => {
     const h = await setup(makeDeployment('big', 5000));
     expect(h.fake.count(PODS)).toBe(5000);
     expect(rsets(h)[0].status?.replicas).toBe(5000);
+  });
+});
+
+describe('controllers/deployment - proportional scaling', () => {
+  it('controllers/deployment - scaling in the middle of a rollout spreads the new replicas over both ReplicaSets', async () => {
+    const h = await setup(makeDeployment('web', 10, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } }));
+    await drive(h);
+    await changeTemplate(h, 'nginx:2');
+    await h.settle(); // new pods never get ready: the rollout stalls
+    // new 3 (surge) → old 13-8-3=2 down to 8 → new up to 5 (total 13 = 10 + 3)
+    expect(rsets(h).map((r) => r.spec.replicas)).toEqual([8, 5]);
+    const d = get(h);
+    await h.fake.update(DEPLOYMENTS, { ...d, spec: { ...d.spec, replicas: 20 } });
+    await h.settle();
+    // allowed 20 + 3 (maxSurge) = 23, add 23 - 13 = 10 by max-replicas 13:
+    //   old (largest first): round(8·23/13) - 8 = 14 - 8 = 6 → 14;  new: round(5·23/13) - 5 = 9 - 5 = 4 → 9
+    expect(rsets(h).map((r) => r.spec.replicas)).toEqual([14, 9]);
+    expect(rsets(h).map((r) => r.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'])).toEqual(['20', '20']);
   });
 });

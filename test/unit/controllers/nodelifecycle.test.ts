@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { microTime } from '../../../src/controllers/leader-lease.js';
 import { rfc3339 } from '../../../src/api/meta.js';
-import { LEASES, NAMESPACES, NODES, PODS } from '../../../src/api/resources.js';
-import type { Lease, Node, Pod, Toleration } from '../../../src/api/types.js';
+import { EVENTS, LEASES, NAMESPACES, NODES, PODS } from '../../../src/api/resources.js';
+import type { KEvent, Lease, Node, Pod, Toleration } from '../../../src/api/types.js';
 import { nodeLifecycleController } from '../../../src/controllers/nodelifecycle.js';
 import { tolerationSecondsFor, TAINT_UNREACHABLE } from '../../../src/controllers/taints.js';
 import { harness, type Harness } from './harness.js';
@@ -39,6 +39,18 @@ describe('controllers/nodelifecycle', () => {
     expect(ready(h)?.status).toBe('True');
     expect(node(h).spec.taints ?? []).toEqual([]);
     expect(h.fake.countActions('list', 'pods')).toBe(0);
+  });
+
+  it('controllers/nodelifecycle - a node is announced once with a RegisteredNode event', async () => {
+    const h = await setup();
+    await h.start(nodeLifecycleController());
+    for (let i = 0; i < 3; i++) {
+      await h.advance(10_000, 5_000);
+      await renew(h);
+    }
+    const evs = h.fake.all<KEvent>(EVENTS).filter((e) => e.reason === 'RegisteredNode');
+    expect(evs.map((e) => e.message)).toEqual(['Node n1 event: Registered Node n1 in Controller']);
+    expect(evs[0].involvedObject).toMatchObject({ kind: 'Node', name: 'n1' });
   });
 
   it('controllers/nodelifecycle - a stale lease marks the node Unknown, taints it unreachable, evicts per tolerationSeconds, and recovers', async () => {

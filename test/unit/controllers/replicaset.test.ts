@@ -154,4 +154,20 @@ describe('controllers/replicaset - names', () => {
     expect(h.fake.count(PODS)).toBe(3);
     expect(handle.stats().errors).toBe(0);
   });
+  it('controllers/replicaset - pod names depend on the seed only, not on the start time', async () => {
+    const namesOf = async (seed: number, startDelayMs: number): Promise<string[]> => {
+      const h = harness(seed);
+      h.clock.advance(startDelayMs);
+      await h.fake.create(REPLICASETS, makeRS('web', 4));
+      await h.start(replicaSetController());
+      await h.settle();
+      const names = h.fake.all<Pod>(PODS).map((p) => String(p.metadata.name)).sort();
+      h.stop();
+      return names;
+    };
+    const a = await namesOf(7, 0);
+    expect(a).toHaveLength(4);
+    expect(await namesOf(7, 123_457)).toEqual(a);
+    expect(await namesOf(8, 0)).not.toEqual(a);
+  });
 });

@@ -165,4 +165,31 @@ describe('store client', () => {
     expect(got.kvs.map((kv) => [dec(kv.value), kv.modRevision])).toEqual([['kept', 2]]);
     expect(got.revision).toBe(2);
   });
+
+  it('store client - shardDown for a shard that did not restart does not stall the next write', async () => {
+    const seen: Seen = { events: [], progress: [] };
+    await client.watch({ key: '/registry/pods/', prefix: true }, sinkInto(seen));
+    for (const n of ['a', 'b', 'c']) await client.txn({ compare: [], success: [{ type: 'put', key: `/registry/pods/d/${n}`, value: enc(n) }], failure: [] });
+    client.shardDown('store/0'); // spurious: store/0 is alive, its push counter goes on
+    expect(seen.canceled).toBeInstanceOf(WatchCanceledError);
+    const seen2: Seen = { events: [], progress: [] };
+    await client.watch({ key: '/registry/pods/', prefix: true }, sinkInto(seen2));
+    // Without the fix this waits for pushes that never come (until the ask timeout, which the
+    // SimClock never reaches): the test then fails on vitest's timeout.
+    await client.txn({ compare: [], success: [{ type: 'put', key: '/registry/pods/d/e', value: enc('e') }], failure: [] });
+    expect(seen2.events.map((e) => e.kv.key)).toEqual(['/registry/pods/d/e']);
+    expect(seen.events.map((e) => e.kv.key)).toHaveLength(3); // the canceled sink heard nothing more
+  });
+
+  it('store client - one coalesced batch reaches every watch it names, also when the first was canceled', async () => {
+    const a: Seen = { events: [], progress: [] };
+    const b: Seen = { events: [], progress: [] };
+    const wa = await client.watch({ key: '/registry/pods/', prefix: true }, sinkInto(a));
+    await client.watch({ key: '/registry/pods/', prefix: true }, sinkInto(b));
+    await client.txn({ compare: [], success: [{ type: 'put', key: '/registry/pods/c/1', value: enc('1') }], failure: [] });
+    wa.cancel();
+    await client.txn({ compare: [], success: [{ type: 'put', key: '/registry/pods/c/2', value: enc('2') }], failure: [] });
+    expect(a.events.map((e) => e.kv.key)).toEqual(['/registry/pods/c/1']);
+    expect(b.events.map((e) => e.kv.key)).toEqual(['/registry/pods/c/1', '/registry/pods/c/2']);
+  });
 });

@@ -109,7 +109,7 @@ describe('store wal', () => {
     await a.run(c);
     await Promise.all(ps);
     expect(acked).toBe(3);
-    const frames = decodeFrames(await readFile(walFile(dir, 0)));
+    const frames = decodeFrames(await readFile(walFile(dir, 0, 1))); // generation 1: the first start
     expect(frames.records.map((r) => r.rev)).toEqual([2, 3, 4]);
   });
 

@@ -1,0 +1,207 @@
+/**
+ * ShardStorage is a shard's files: a snapshot plus write-ahead log generations.
+ *
+ *   store-<n>.snap          msgpack(MvccState) framed like a WAL record (length, crc32), written
+ *                           to a unique .tmp, fsynced, renamed, directory fsynced; it names the
+ *                           first WAL generation (walGen) that is NOT contained in it
+ *   store-<n>.<gen>.wal     WAL generations; recovery replays every gen ≥ walGen in order
+ *
+ * Recovery = load the snapshot, replay the generations after it (skipping records the snapshot
+ * already holds), then write a fresh snapshot at the head and start a new generation, deleting
+ * the old ones. So recovery time is bounded by one snapshot load plus the log written since the
+ * last snapshot, and a killed incarnation's last write — which may still be running in libuv's
+ * process-wide thread pool when the new incarnation starts — can only land in a file that is
+ * already unlinked or below walGen: it can never be mistaken for a new write (issue 2's
+ * "stray frame" hazard).
+ *
+ * While running, a snapshot is taken in the background once the log since the last one reaches
+ * `snapshotBytes` and at least the size of the last snapshot (amortised O(1) per byte written):
+ * the state is captured at the durable head synchronously, appends move to a new generation at
+ * once, and the snapshot file is written while writes go on.
+ */
+import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../actors/types.js';
+import { WalCorruptError } from './errors.js';
+import { Mvcc } from './mvcc.js';
+import type { MvccState, WalRecord } from './mvcc.js';
+import { Wal, decodeFrames, encodeFrames, walFile } from './wal.js';
+import type { WalSyncPolicy } from './wal.js';
+
+/** DEFAULT_SNAPSHOT_BYTES: log bytes after which a running shard snapshots (64 MiB, like a bbolt-less etcd's snapshot-count). */
+export const DEFAULT_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+
+/** RecoveryStats describes what open() found and did. */
+export interface RecoveryStats {
+  snapshotRevision: number;
+  snapshotBytes: number;
+  walRecords: number;
+  tornBytes: number;
+  revision: number;
+  ms: number;
+}
+
+/** snapshotFile names shard n's snapshot. */
+export function snapshotFile(dataDir: string, shardId: number): string {
+  return join(dataDir, `store-${shardId}.snap`);
+}
+
+interface SnapshotFileBody {
+  v: 1;
+  walGen: number;
+  state: MvccState;
+}
+
+/** ShardStorage: see the module comment. */
+export class ShardStorage {
+  private bytesSinceSnapshot = 0;
+  private running: Promise<void> | undefined;
+
+  private constructor(
+    private readonly dataDir: string,
+    private readonly shardId: number,
+    private readonly policy: WalSyncPolicy,
+    private readonly log: Logger,
+    private readonly tmpTag: string,
+    private wal: Wal,
+    private gen: number,
+    private lastSnapshotBytes: number,
+    private readonly snapshotBytes: number,
+  ) {}
+
+  /** open recovers the shard's state and returns storage ready to append to a fresh generation. */
+  static async open(
+    opts: { dataDir: string; shardId: number; policy: WalSyncPolicy; log: Logger; tmpTag: string; snapshotBytes?: number; now: () => number },
+  ): Promise<{ storage: ShardStorage; mvcc: Mvcc; stats: RecoveryStats }> {
+    const t0 = opts.now();
+    const { dataDir, shardId } = opts;
+    await mkdir(dataDir, { recursive: true });
+    const snap = await readSnapshot(snapshotFile(dataDir, shardId));
+    const mvcc = snap ? Mvcc.restore(snap.body.state) : new Mvcc();
+    const fromGen = snap?.body.walGen ?? 0;
+    const gens = (await listGens(dataDir, shardId)).filter((g) => g >= fromGen);
+    let walRecords = 0;
+    let tornBytes = 0;
+    for (const g of gens) {
+      const r = await Wal.read(walFile(dataDir, shardId, g === 0 ? undefined : g));
+      // A torn tail (a write cut by a kill) is only ever the end of a generation: later ones follow it.
+      tornBytes += r.tornBytes;
+      for (const rec of r.records) mvcc.replay(rec);
+      walRecords += r.records.length;
+    }
+    const gen = Math.max(fromGen, ...gens) + 1;
+    const wal = await Wal.create(walFile(dataDir, shardId, gen), opts.policy);
+    const storage = new ShardStorage(dataDir, shardId, opts.policy, opts.log, opts.tmpTag, wal, gen, snap?.bytes ?? 0, opts.snapshotBytes ?? DEFAULT_SNAPSHOT_BYTES);
+    // Always re-snapshot at start when there was anything: it makes every older generation dead.
+    if (snap || gens.length > 0) await storage.writeSnapshot(mvcc.exportState(mvcc.revision), gen);
+    const stats: RecoveryStats = {
+      snapshotRevision: snap?.body.state.revision ?? 0,
+      snapshotBytes: snap?.bytes ?? 0,
+      walRecords,
+      tornBytes,
+      revision: mvcc.revision,
+      ms: opts.now() - t0,
+    };
+    return { storage, mvcc, stats };
+  }
+
+  /** append writes a group of records to the current generation (one write, + fdatasync under fsync). */
+  async append(records: WalRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const bytes = await this.wal.append(records);
+    this.bytesSinceSnapshot += bytes;
+  }
+
+  /** snapshotDue says the log since the last snapshot is big enough to snapshot now. */
+  get snapshotDue(): boolean {
+    return this.running === undefined && this.bytesSinceSnapshot >= Math.max(this.snapshotBytes, this.lastSnapshotBytes);
+  }
+
+  /**
+   * snapshot moves appends to a new generation, then writes `state` (captured by the caller at
+   * the durable head, before any record of the new generation) in the background.
+   */
+  async startSnapshot(state: MvccState): Promise<void> {
+    const gen = this.gen + 1;
+    const next = await Wal.create(walFile(this.dataDir, this.shardId, gen), this.policy);
+    const old = this.wal;
+    this.wal = next;
+    this.gen = gen;
+    this.bytesSinceSnapshot = 0;
+    await old.close();
+    this.running = this.writeSnapshot(state, gen)
+      .catch((err: unknown) => this.log.error('store snapshot failed; the log generations stay', { shard: this.shardId, err: String(err) }))
+      .finally(() => (this.running = undefined));
+  }
+
+  /** close waits for a running snapshot and closes the log. */
+  async close(): Promise<void> {
+    await this.running;
+    await this.wal.close();
+  }
+
+  private async writeSnapshot(state: MvccState, walGen: number): Promise<void> {
+    const body: SnapshotFileBody = { v: 1, walGen, state };
+    const bytes = encodeFrames([body as unknown as WalRecord]);
+    const file = snapshotFile(this.dataDir, this.shardId);
+    const tmp = `${file}.${this.tmpTag}.tmp`;
+    const fh = await open(tmp, 'w');
+    try {
+      let written = 0;
+      while (written < bytes.length) written += (await fh.write(bytes, written, bytes.length - written)).bytesWritten;
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+    await fsyncDir(this.dataDir);
+    this.lastSnapshotBytes = bytes.length;
+    // Everything below walGen is in the snapshot now; leftover tmp files are dead incarnations'.
+    for (const g of await listGens(this.dataDir, this.shardId)) if (g < walGen) await unlinkQuiet(walFile(this.dataDir, this.shardId, g === 0 ? undefined : g));
+    for (const f of await readdir(this.dataDir)) {
+      if (f.startsWith(`store-${this.shardId}.snap.`) && f.endsWith('.tmp') && !f.includes(this.tmpTag)) await unlinkQuiet(join(this.dataDir, f));
+    }
+  }
+}
+
+async function readSnapshot(file: string): Promise<{ body: SnapshotFileBody; bytes: number } | undefined> {
+  let buf: Uint8Array;
+  try {
+    buf = await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  // A snapshot is renamed into place only once complete: an unreadable one is corruption.
+  const { records, validBytes } = decodeFrames(buf);
+  if (records.length !== 1 || validBytes !== buf.length) throw new WalCorruptError(file, validBytes, 'snapshot frame is incomplete or fails its crc');
+  return { body: records[0] as unknown as SnapshotFileBody, bytes: buf.length };
+}
+
+/** listGens returns the WAL generations present for a shard, ascending (0 = the issue-2 single log). */
+async function listGens(dataDir: string, shardId: number): Promise<number[]> {
+  const re = new RegExp(`^store-${shardId}\\.(?:(\\d+)\\.)?wal$`);
+  const gens: number[] = [];
+  for (const f of await readdir(dataDir)) {
+    const m = re.exec(f);
+    if (m) gens.push(m[1] === undefined ? 0 : Number(m[1]));
+  }
+  return gens.sort((a, b) => a - b);
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function unlinkQuiet(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
