@@ -112,9 +112,10 @@ export class KubeletEvents {
     const now = this.deps.clock.now();
     if (!this.deps.budget.take(now)) return;
     const ts = rfc3339(now);
-    // As upstream (<object>.<unix nanos in hex>): the sequence keeps one kubelet's events about one
-    // object in order within a millisecond, so a list (sorted by name) shows Pulled, Created, Started.
-    const name = `${objName}.${(now * 1e6 + (++this.seq % 1e6)).toString(16)}`;
+    // As upstream (<object>.<time in hex>), in microseconds (nanoseconds would pass 2^53): the
+    // sequence keeps one kubelet's events about one object unique and in order within a
+    // millisecond, so a list (sorted by name) shows Pulled, Created, Started.
+    const name = `${objName}.${(now * 1000 + (++this.seq % 1000)).toString(16)}`;
     const ev: KEvent = {
       apiVersion: 'v1',
       kind: 'Event',

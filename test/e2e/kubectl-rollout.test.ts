@@ -4,6 +4,7 @@
  * describe with the Events that the scheduler, controllers and kubelet record, logs, and
  * cordon/drain/uncordon with evictions honouring a PodDisruptionBudget.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, eventually, kubectl, kubectlOk, startCli, type CliCluster, type Obj } from './helpers.js';
@@ -145,7 +146,22 @@ describe('e2e - kubectl rollout, describe with events, logs and drain', () => {
     const tail = await ok(['logs', pod.metadata.name, '-n', NS, '--tail=1', '--timestamps']);
     expect(tail.trim().split('\n')).toHaveLength(1);
     expect(tail).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
-  });
+    const c = pod.spec.containers[0].name as string;
+    expect(await ok(['logs', pod.metadata.name, '-n', NS, '-c', c, '--tail=1'])).toBe(tail.replace(/^\S+ /, ''));
+    const missing = await kubectl(kc, ['logs', pod.metadata.name, '-n', NS, '-c', 'nope']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('container nope is not valid for pod');
+    // -f keeps streaming: the first lines arrive, then the stream stays open until we stop it.
+    const follow = spawn('/usr/bin/kubectl', ['--kubeconfig', kc, 'logs', '-f', '--tail=1', pod.metadata.name, '-n', NS], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    follow.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    try {
+      await eventually(async () => out.trim().split('\n').length >= 2, 30_000);
+      expect(follow.exitCode).toBeNull();
+    } finally {
+      follow.kill('SIGTERM');
+    }
+  }, 60_000);
 
   it('e2e - cordon, drain blocked by a PodDisruptionBudget, drain after relaxing it, uncordon', async () => {
     await ok(['scale', 'deployment/web', '--replicas=3', '-n', NS]);
