@@ -19,6 +19,7 @@ import { KubeletEventBudget, KubeletEvents, type EventBudgetSource } from './eve
 import { PodIpam } from './ipam.js';
 import { KubeletLogs, type LogTickMsg } from './log-streams.js';
 import { NodeLease } from './node-lease.js';
+import { crashLoopBackoffMs, podLifetime } from './lifetime.js';
 import { isTerminalPhase, runningStatus } from './pod-status.js';
 import { heartbeatPatch, registerNode } from './registration.js';
 import { SimRuntime } from './runtime/runtime.js';
@@ -33,7 +34,7 @@ export type KubeletPodMsg = { type: 'pods'; pods: Pod[] } | { type: 'podUpsert';
 /** KubeletStats is the reply to the `stats` ask. */
 export interface KubeletStats {
   registered: boolean;
-  pods: Record<'starting' | 'running' | 'terminating', number>;
+  pods: Record<PodRecord['state'], number>;
   ipsAllocated: number;
   leaseRenewals: number;
   statusWrites: number;
@@ -48,6 +49,10 @@ export type KubeletMsg =
   | { type: 'startContainers'; uid: string }
   | { type: 'stopContainers'; uid: string }
   | { type: 'retryStatus'; uid: string }
+  /** containersExited: the pod's containers reached the end of their lifetime (lifetime.ts). */
+  | { type: 'containersExited'; uid: string }
+  /** restartContainers: a crash-loop back-off is over. */
+  | { type: 'restartContainers'; uid: string }
   /** pause (chaos): stop renewing the Lease and the NodeStatus, as a node cut off from the control plane; false resumes. */
   | { type: 'pause'; paused: boolean }
   | { type: 'stats' }
@@ -58,7 +63,10 @@ export type KubeletMsg =
 interface PodRecord {
   uid: string;
   pod: Pod;
-  state: 'starting' | 'running' | 'terminating';
+  /** finished: the containers exited for good (restartPolicy); the terminal status is (being) written. */
+  state: 'starting' | 'running' | 'finished' | 'terminating';
+  /** exitCode of the last run, once the containers exited. */
+  exitCode?: number;
   podIP?: string;
   startTimeMs: number;
   writing: boolean;
@@ -152,6 +160,7 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
         rec.state = 'running';
         rec.podIP = pod.status.podIP;
         if (rec.podIP && !ipam.restore(rec.podIP, uid)) ctx.log.warn('pod IP outside podCIDR or taken', { pod: podRef(pod), ip: rec.podIP });
+        scheduleExit(ctx, rec);
       } else if (!pod.metadata.deletionTimestamp) {
         ctx.setTimer(`start/${uid}`, jitter(timing.startupLatencyMs, 0.5, ctx), { type: 'startContainers', uid });
       }
@@ -159,7 +168,7 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
     rec.pod = pod;
     if (pod.metadata.deletionTimestamp) return beginTermination(ctx, rec);
     // The Running status was lost (a failed write, or an apiserver that restarted): write again.
-    if (rec.state === 'running' && pod.status?.phase !== 'Running' && !rec.writing && newerThan(pod.metadata.resourceVersion, rec.writtenRv)) writeRunning(ctx, rec);
+    if ((rec.state === 'running' || rec.state === 'finished') && pod.status?.phase !== 'Running' && !rec.writing && newerThan(pod.metadata.resourceVersion, rec.writtenRv)) writeRunning(ctx, rec);
   }
 
   function startContainers(ctx: ActorContext, uid: string): void {
@@ -176,13 +185,55 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
     rec.state = 'running';
     events.containersStarted(rec.pod);
     writeRunning(ctx, rec);
+    scheduleExit(ctx, rec);
+  }
+
+  /** scheduleExit arms the exit timer of containers with a finite lifetime (from their startedAt, so a restarted kubelet keeps the deadline). */
+  function scheduleExit(ctx: ActorContext, rec: PodRecord): void {
+    const life = podLifetime(rec.pod);
+    const sandbox = runtime.get(rec.uid);
+    if (!life || !sandbox) return;
+    const started = Math.max(...sandbox.containers.map((c) => Date.parse(c.startedAt)).filter(Number.isFinite), 0);
+    const left = started > 0 ? started + life.runMs - ctx.clock.now() : life.runMs;
+    rec.exitCode = life.exitCode;
+    ctx.setTimer(`exit/${rec.uid}`, Math.max(0, left), { type: 'containersExited', uid: rec.uid });
+  }
+
+  /**
+   * containersExited applies restartPolicy: Never (or OnFailure after exit 0) → the pod is
+   * finished (Succeeded / Failed); otherwise the containers wait in CrashLoopBackOff and restart
+   * after 10 s · 2^restarts (≤ 5 min). One status write per transition.
+   */
+  function containersExited(ctx: ActorContext, uid: string): void {
+    const rec = pods.get(uid);
+    if (!rec || rec.state !== 'running') return;
+    const code = rec.exitCode ?? 0;
+    const sandbox = runtime.exitPod(uid, code, ctx.clock.now());
+    if (!sandbox) return;
+    const policy = rec.pod.spec.restartPolicy ?? 'Always';
+    if (policy === 'Never' || (policy === 'OnFailure' && code === 0)) {
+      rec.state = 'finished';
+      return writeRunning(ctx, rec);
+    }
+    const restarts = Math.max(0, ...sandbox.containers.map((c) => c.restartCount ?? 0));
+    runtime.backOff(uid);
+    writeRunning(ctx, rec);
+    ctx.setTimer(`restart/${uid}`, crashLoopBackoffMs(restarts + 1), { type: 'restartContainers', uid });
+  }
+
+  function restartContainers(ctx: ActorContext, uid: string): void {
+    const rec = pods.get(uid);
+    if (!rec || rec.state !== 'running' || !runtime.restartPod(uid, ctx.clock.now())) return;
+    writeRunning(ctx, rec);
+    scheduleExit(ctx, rec);
   }
 
   function writeRunning(ctx: ActorContext, rec: PodRecord): void {
     const sandbox = runtime.get(rec.uid);
     if (!sandbox || !rec.podIP) return;
     rec.writing = true;
-    const status = runningStatus({ pod: rec.pod, sandbox, podIP: rec.podIP, hostIP: spec.nodeIP, startTimeMs: rec.startTimeMs, nowMs: ctx.clock.now() });
+    const phase = rec.state !== 'finished' ? 'Running' : rec.exitCode === 0 ? 'Succeeded' : 'Failed';
+    const status = runningStatus({ pod: rec.pod, sandbox, podIP: rec.podIP, hostIP: spec.nodeIP, startTimeMs: rec.startTimeMs, nowMs: ctx.clock.now() }, phase);
     const { namespace, name } = rec.pod.metadata;
     api.patch<Pod>(PODS, namespace, String(name), 'merge', { status }, { subresource: 'status' }).then(
       (written) => {
@@ -203,8 +254,7 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
     if (rec.state === 'terminating') return;
     const wasRunning = rec.state === 'running';
     rec.state = 'terminating';
-    ctx.cancelTimer(`start/${rec.uid}`);
-    ctx.cancelTimer(`retry/${rec.uid}`);
+    for (const t of ['start', 'retry', 'exit', 'restart']) ctx.cancelTimer(`${t}/${rec.uid}`);
     const grace = rec.pod.metadata.deletionGracePeriodSeconds ?? rec.pod.spec.terminationGracePeriodSeconds ?? 30;
     const stopMs = wasRunning ? Math.min(grace * 1000, jitter(timing.stopLatencyMs, 0.5, ctx)) : 0;
     if (wasRunning) events.containersStopping(rec.pod);
@@ -229,7 +279,7 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
   }
 
   function forget(ctx: ActorContext, rec: PodRecord): void {
-    for (const t of ['start', 'stop', 'retry']) ctx.cancelTimer(`${t}/${rec.uid}`);
+    for (const t of ['start', 'stop', 'retry', 'exit', 'restart']) ctx.cancelTimer(`${t}/${rec.uid}`);
     runtime.removePod(rec.uid);
     ipam.release(rec.uid);
     pods.delete(rec.uid);
@@ -285,9 +335,13 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
           return stopContainers(ctx, msg.uid);
         case 'retryStatus': {
           const rec = pods.get(msg.uid);
-          if (rec && rec.state === 'running' && !rec.writing) writeRunning(ctx, rec);
+          if (rec && (rec.state === 'running' || rec.state === 'finished') && !rec.writing) writeRunning(ctx, rec);
           return;
         }
+        case 'containersExited':
+          return containersExited(ctx, msg.uid);
+        case 'restartContainers':
+          return restartContainers(ctx, msg.uid);
         case 'podLogs':
           return logs.read(ctx, msg);
         case 'followLogs':
@@ -297,7 +351,7 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
         case 'logTick':
           return logs.tick(ctx, msg.streamId);
         case 'stats': {
-          const counts = { starting: 0, running: 0, terminating: 0 };
+          const counts = { starting: 0, running: 0, finished: 0, terminating: 0 };
           for (const r of pods.values()) counts[r.state]++;
           return { registered: node !== undefined, pods: counts, ipsAllocated: ipam.allocated, leaseRenewals: lease.renewals, statusWrites } satisfies KubeletStats;
         }

@@ -33,19 +33,32 @@ export interface RunningInput {
   nowMs: number;
 }
 
-/** runningStatus is the status of a pod whose containers all run and are ready. */
-export function runningStatus(i: RunningInput): PodStatus {
+/**
+ * runningStatus is the status of a pod whose sandbox runs: phase Running (or the terminal phase
+ * given), Ready / ContainersReady True only while every container runs (a crash-looping or
+ * finished container makes them False with reason ContainersNotReady / PodCompleted).
+ */
+export function runningStatus(i: RunningInput, phase: 'Running' | 'Succeeded' | 'Failed' = 'Running'): PodStatus {
   const now = rfc3339(i.nowMs);
   const start = rfc3339(i.startTimeMs);
   const scheduled = i.pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   const cond = (type: string, at: string): PodCondition => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: at });
+  const containerStatuses = SimRuntime.containerStatuses(i.sandbox);
+  const notReady = containerStatuses.filter((c) => !c.ready).map((c) => c.name);
+  const readyCond = (type: string): PodCondition => {
+    if (notReady.length === 0) return cond(type, now);
+    const reason = phase === 'Running' ? 'ContainersNotReady' : 'PodCompleted';
+    const message = phase === 'Running' ? `containers with unready status: [${notReady.join(' ')}]` : undefined;
+    return { type, status: 'False', lastProbeTime: null, lastTransitionTime: now, reason, ...(message ? { message } : {}) };
+  };
+  const running = phase === 'Running';
   return {
-    phase: 'Running',
+    phase,
     conditions: [
-      cond('PodReadyToStartContainers', now),
+      { ...cond('PodReadyToStartContainers', now), ...(running ? {} : { status: 'False' as const }) },
       cond('Initialized', start),
-      cond('Ready', now),
-      cond('ContainersReady', now),
+      readyCond('Ready'),
+      readyCond('ContainersReady'),
       scheduled ?? cond('PodScheduled', start),
     ],
     hostIP: i.hostIP,
@@ -53,7 +66,7 @@ export function runningStatus(i: RunningInput): PodStatus {
     podIP: i.podIP,
     podIPs: [{ ip: i.podIP }],
     startTime: start,
-    containerStatuses: SimRuntime.containerStatuses(i.sandbox),
+    containerStatuses,
     qosClass: qosClass(i.pod),
   };
 }

@@ -12,6 +12,7 @@
  * "length + msgpack") tells a torn tail from a frame that merely looks long enough.
  * Snapshots and log generations (shard-storage.ts) bound how much of it is ever replayed.
  */
+import { fdatasyncSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile, truncate } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -130,16 +131,19 @@ export class Wal {
     return new Wal(fh, policy, file);
   }
 
-  /** append writes the records as one write (+ one fdatasync under 'fsync'); resolves to the bytes written. */
+  /**
+   * append writes the records as one write (+ one fdatasync under 'fsync'); resolves to the bytes
+   * written. The I/O is synchronous on purpose: a shard owns its thread, a group flush blocks it for
+   * about one fdatasync (~0.2 ms here), and the promise API would add two thread-pool round trips
+   * (wake-ups of 50–300 µs each on this VM) to every acknowledged write. Writes that arrive during
+   * the flush simply join the next group.
+   */
   async append(records: WalRecord[]): Promise<number> {
     if (records.length === 0) return 0;
     const bytes = encodeFrames(records);
     let written = 0;
-    while (written < bytes.length) {
-      const { bytesWritten } = await this.fh.write(bytes, written, bytes.length - written);
-      written += bytesWritten;
-    }
-    if (this.policy === 'fsync') await this.fh.datasync();
+    while (written < bytes.length) written += writeSync(this.fh.fd, bytes, written, bytes.length - written);
+    if (this.policy === 'fsync') fdatasyncSync(this.fh.fd);
     return bytes.length;
   }
 

@@ -15,6 +15,23 @@ export interface SimContainer {
   imageID: string;
   containerID: string;
   startedAt: string;
+  /** restartCount counts restarts of this container (crash loop or OnFailure). */
+  restartCount?: number;
+  /** terminated is set once the container exited (and until it restarts). */
+  terminated?: Terminated;
+  /** lastTerminated is the previous run's end (status.lastState.terminated). */
+  lastTerminated?: Terminated;
+  /** waiting is set while a restart backs off (reason CrashLoopBackOff). */
+  waiting?: string;
+}
+
+/** Terminated is how a container run ended. */
+export interface Terminated {
+  exitCode: number;
+  reason: string;
+  startedAt: string;
+  finishedAt: string;
+  containerID: string;
 }
 
 /** Sandbox is a pod's runtime state. */
@@ -103,11 +120,57 @@ export class SimRuntime {
     const containers: SimContainer[] = [];
     for (const s of statuses) {
       if (!s.containerID?.startsWith(`${RUNTIME_SCHEME}://`) || !s.state.running) return false;
-      containers.push({ name: s.name, image: s.image, imageID: s.imageID, containerID: s.containerID, startedAt: s.state.running.startedAt });
+      containers.push({ name: s.name, image: s.image, imageID: s.imageID, containerID: s.containerID, startedAt: s.state.running.startedAt, restartCount: s.restartCount });
     }
     for (const c of containers) this.pulled.add(c.image);
     this.sandboxes.set(String(pod.metadata.uid), { uid: String(pod.metadata.uid), containers, state: 'running' });
     return true;
+  }
+
+  /**
+   * exitPod records that every container of the sandbox exited with exitCode at nowMs (reason
+   * Completed for 0, Error otherwise, as containerd reports them).
+   */
+  exitPod(uid: string, exitCode: number, nowMs: number): Sandbox | undefined {
+    const sb = this.sandboxes.get(uid);
+    if (!sb) return undefined;
+    const finishedAt = rfc3339(nowMs);
+    for (const c of sb.containers) {
+      c.terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: c.startedAt, finishedAt, containerID: c.containerID };
+    }
+    sb.state = 'stopped';
+    return sb;
+  }
+
+  /** backOff marks the exited containers as waiting to restart (CrashLoopBackOff). */
+  backOff(uid: string): Sandbox | undefined {
+    const sb = this.sandboxes.get(uid);
+    if (!sb) return undefined;
+    for (const c of sb.containers) {
+      if (!c.terminated) continue;
+      c.lastTerminated = c.terminated;
+      c.terminated = undefined;
+      c.waiting = 'CrashLoopBackOff';
+    }
+    return sb;
+  }
+
+  /** restartPod starts the exited containers again: new container IDs, restartCount + 1. */
+  restartPod(uid: string, nowMs: number): Sandbox | undefined {
+    const sb = this.sandboxes.get(uid);
+    if (!sb) return undefined;
+    const startedAt = rfc3339(nowMs);
+    for (const c of sb.containers) {
+      if (!c.terminated && !c.waiting) continue;
+      if (c.terminated) c.lastTerminated = c.terminated;
+      c.terminated = undefined;
+      c.waiting = undefined;
+      c.restartCount = (c.restartCount ?? 0) + 1;
+      c.containerID = `${RUNTIME_SCHEME}://${hex(this.rng, 64)}`;
+      c.startedAt = startedAt;
+    }
+    sb.state = 'running';
+    return sb;
   }
 
   /** stopPod stops and removes a sandbox (idempotent). */
@@ -117,16 +180,16 @@ export class SimRuntime {
 
   /** containerStatuses renders a sandbox as the pod's status.containerStatuses. */
   static containerStatuses(sb: Sandbox): ContainerStatus[] {
-    return sb.containers.map((c) => ({
-      name: c.name,
-      state: { running: { startedAt: c.startedAt } },
-      lastState: {},
-      ready: true,
-      restartCount: 0,
-      image: c.image,
-      imageID: c.imageID,
-      containerID: c.containerID,
-      started: true,
-    }));
+    return sb.containers.map((c) => {
+      const { containerID: _id, ...last } = c.lastTerminated ?? { containerID: '' };
+      const lastState = c.lastTerminated ? { terminated: { ...last, containerID: c.lastTerminated.containerID } } : {};
+      const running = !c.terminated && !c.waiting;
+      const state = c.terminated
+        ? { terminated: { ...c.terminated } }
+        : c.waiting
+          ? { waiting: { reason: c.waiting, message: `back-off restarting failed container ${c.name}` } }
+          : { running: { startedAt: c.startedAt } };
+      return { name: c.name, state, lastState, ready: running, restartCount: c.restartCount ?? 0, image: c.image, imageID: c.imageID, containerID: c.containerID, started: running };
+    });
   }
 }
