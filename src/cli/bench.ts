@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { JsonLogger } from '../actors/logger.js';
 import type { LogLevel } from '../actors/types.js';
-import { ConfigError, loadTopology } from '../cluster/config.js';
+import { loadTopologyArg } from './topology-arg.js';
 import { DensityTimeoutError, runDensity } from '../loadtest/density.js';
 import { createProgress } from '../loadtest/progress.js';
 import { renderDensityHtml } from '../loadtest/report-html.js';
@@ -53,16 +53,8 @@ export async function runBenchDensity(o: DensityCliOptions): Promise<number> {
     process.stderr.write('kubeactor: --qps must be a positive number\n');
     return 2;
   }
-  let topology;
-  try {
-    topology = loadTopology(o.config);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`kubeactor: invalid topology\n${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const topology = loadTopologyArg(o.config);
+  if (!topology) return 2;
   const progress = createProgress(process.stdout, { quiet: o.quiet });
   try {
     const report = await runDensity({

@@ -2,7 +2,7 @@
 /**
  * The kubeactor command line. Thin: parse arguments, call into src/cluster, print for people.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runUp } from './up.js';
 import { runChaosCli } from './chaos.js';
 import { runBenchDensity } from './bench.js';
@@ -16,6 +16,9 @@ function port(v: string): number {
 
 const program = new Command();
 program.name('kubeactor').description('A whole Kubernetes cluster as an actor system on Node.js worker threads').version('0.1.0');
+// Usage errors exit 2 like every other bad-input path of the CLI (commander's default is 1);
+// set before the subcommands are added, which inherit it.
+program.exitOverride();
 
 program
   .command('up')
@@ -101,4 +104,9 @@ function intArg(v: string): number {
   return n;
 }
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (!(err instanceof CommanderError)) throw err;
+  process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
+}

@@ -5,7 +5,8 @@
 import { resolve } from 'node:path';
 import { JsonLogger } from '../actors/logger.js';
 import type { LogLevel } from '../actors/types.js';
-import { ConfigError, loadTopology, totalNodes } from '../cluster/config.js';
+import { totalNodes } from '../cluster/config.js';
+import { loadTopologyArg } from './topology-arg.js';
 import { startCluster, type Cluster } from '../cluster/cluster.js';
 import { writeKubeconfig } from '../cluster/kubeconfig.js';
 
@@ -31,16 +32,8 @@ export async function runUp(o: UpOptions): Promise<number> {
     process.stderr.write(`kubeactor: --log-level: must be one of debug, info, warn, error (got "${o.logLevel}")\n`);
     return 2;
   }
-  let topology;
-  try {
-    topology = loadTopology(o.config);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`kubeactor: invalid topology\n${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const topology = loadTopologyArg(o.config);
+  if (!topology) return 2;
   const name = topology.metadata.name;
   const dataDir = resolve(o.dataDir ?? `.kubeactor/data/${name}`);
   const kubeconfig = resolve(o.kubeconfig);

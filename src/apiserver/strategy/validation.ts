@@ -185,17 +185,5 @@ export function validatePortNumber(v: unknown, field: string): ErrorList {
 /** PROTOCOLS are the supported port protocols. */
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 
-/** deepEqual compares JSON values structurally (key order ignored). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
-  }
-  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
+/** deepEqual compares JSON values structurally (key order ignored); one implementation for the apiserver. */
+export { deepEqual } from '../object-util.js';
