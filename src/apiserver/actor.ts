@@ -16,7 +16,7 @@ import type { VersionInfo } from './discovery.js';
 import { BOOKMARK_INTERVAL_MS } from './http-watch.js';
 import type { ApiRequest, ResourceRef, WatchEventsMsg, WatchStarted } from './protocol.js';
 import { build, type ApiServer } from './server.js';
-import { ensureSystemNamespaces, ensureSystemPriorityClasses, retryWhileStorageUnavailable } from './bootstrap.js';
+import { ensureDefaultStorageClass, ensureSystemNamespaces, ensureSystemPriorityClasses, retryWhileStorageUnavailable } from './bootstrap.js';
 import type { CacheWatch } from './watch-cache.js';
 import { isLogStreamMsg, kubeletActorId, type LogSink, type LogStreamMsg, type PodLogSource, type PodLogsReply } from './logs.js';
 import type { ApiMetricsRequest } from './metrics.js';
@@ -212,6 +212,7 @@ export function createApiServerBehavior(rawParams: unknown): Behavior<ApiServerM
           const handle = (req: ApiRequest): Promise<unknown> => s.handle(req);
           return ensureSystemNamespaces(handle)
             .then(() => ensureSystemPriorityClasses(handle))
+            .then(() => ensureDefaultStorageClass(handle))
             .catch((err: unknown) => {
               // Storage may be restarting: try again shortly (readiness waits for kube-system anyway).
               ctx.log.warn('post-start hook failed; retrying', { err: String(err) });

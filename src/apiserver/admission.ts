@@ -55,3 +55,21 @@ export function admitPodPriority(obj: KObject, classes: readonly KObject[]): voi
   }
   spec.preemptionPolicy = policy;
 }
+
+/** DEFAULT_CLASS_ANNOTATIONS mark a StorageClass as the cluster default (GA and beta keys). */
+const DEFAULT_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
+
+/**
+ * admitPvcDefaultStorageClass is the DefaultStorageClass plugin (plugin/pkg/admission/storage/
+ * storageclass/setdefault): a new claim without spec.storageClassName (nor the beta class
+ * annotation) gets the default class; with several defaults the newest wins, as upstream since 1.26.
+ */
+export function admitPvcDefaultStorageClass(obj: KObject, classes: readonly KObject[]): void {
+  const spec = ((obj.spec ??= {}) as { storageClassName?: string | null });
+  if (spec.storageClassName !== undefined && spec.storageClassName !== null) return;
+  if (obj.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'] !== undefined) return;
+  const defaults = classes
+    .filter((c) => DEFAULT_CLASS_ANNOTATIONS.some((a) => c.metadata.annotations?.[a] === 'true'))
+    .sort((a, b) => String(b.metadata.creationTimestamp ?? '').localeCompare(String(a.metadata.creationTimestamp ?? '')) || String(a.metadata.name).localeCompare(String(b.metadata.name)));
+  if (defaults.length > 0) spec.storageClassName = String(defaults[0].metadata.name);
+}

@@ -6,8 +6,9 @@
 import type { Clock } from '../actors/types.js';
 import { ActorNotFoundError, AskTimeoutError, WorkerDiedError } from '../actors/errors.js';
 import { isAlreadyExists } from '../api/errors.js';
-import { NAMESPACES, PRIORITYCLASSES } from '../api/resources.js';
+import { NAMESPACES, PRIORITYCLASSES, STORAGECLASSES } from '../api/resources.js';
 import { SYSTEM_PRIORITY_CLASSES } from './strategy/cluster.js';
+import type { KObject } from '../api/types.js';
 import type { ApiRequest } from './protocol.js';
 
 /** SYSTEM_NAMESPACES are created by the apiserver itself, as upstream. */
@@ -62,4 +63,27 @@ export async function ensureSystemPriorityClasses(handle: (req: ApiRequest) => P
       }
     }),
   );
+}
+
+/** DEFAULT_STORAGE_CLASS is the StorageClass a kubeactor cluster starts with (like kind's `standard`). */
+export const DEFAULT_STORAGE_CLASS: Readonly<KObject & { provisioner: string; reclaimPolicy: string; volumeBindingMode: string }> = {
+  apiVersion: 'storage.k8s.io/v1',
+  kind: 'StorageClass',
+  metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+  provisioner: 'kubeactor.io/hostpath',
+  reclaimPolicy: 'Delete',
+  volumeBindingMode: 'Immediate',
+};
+
+/**
+ * ensureDefaultStorageClass creates the `standard` default StorageClass if missing (what kind's
+ * or minikube's addon does at cluster start); the persistentvolume controller provisions for it.
+ * Only at start: a class the user deleted stays deleted until the apiserver restarts.
+ */
+export async function ensureDefaultStorageClass(handle: (req: ApiRequest) => Promise<unknown>): Promise<void> {
+  try {
+    await handle({ type: 'create', res: STORAGECLASSES, object: structuredClone(DEFAULT_STORAGE_CLASS) });
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+  }
 }

@@ -13,14 +13,14 @@ import { badRequest, invalid, isNotFound, notFound, conflict, StatusError } from
 import { fieldsOf, parseFieldSelector, validateFieldSelector } from '../api/fields.js';
 import { parseLabelSelector } from '../api/labels.js';
 import { keyOf, newUid, nowRfc3339, randomSuffix } from '../api/meta.js';
-import { apiVersionOf, lookupResource, lookupResourceVersion, NAMESPACES, PODS, PRIORITYCLASSES, RESOURCES, resourceKey, SERVICES, type ResourceInfo } from '../api/resources.js';
+import { apiVersionOf, lookupResource, lookupResourceVersion, NAMESPACES, PERSISTENTVOLUMECLAIMS, PODS, PRIORITYCLASSES, RESOURCES, resourceKey, SERVICES, STORAGECLASSES, type ResourceInfo } from '../api/resources.js';
 import type { KList, KObject } from '../api/types.js';
 import type { StoreClient } from '../store/types.js';
 import type { ApiServerDeps } from './deps.js';
 import { specChanged } from './object-util.js';
 import type { ApiRequest, ListOptions, ResourceRef, WriteOptions } from './protocol.js';
 import { ClusterIpAllocator, DEFAULT_SERVICE_CIDR } from './service-ip.js';
-import { admitPodPriority } from './admission.js';
+import { admitPodPriority, admitPvcDefaultStorageClass } from './admission.js';
 import { applyFieldValidation, withWarnings } from './field-validation.js';
 import { listFromCache, type HeadFn } from './list.js';
 import { createResourceStorage, type ResourceStorage, type StorageCodec } from './storage.js';
@@ -367,6 +367,7 @@ export class ApiRegistry {
     if (genName) meta.name = `${meta.generateName}${randomSuffix(this.rng)}`;
     // Mutating admission (Priority plugin) before the strategy's defaults, as upstream orders them.
     if (info === PODS && this.caches.has(resourceKey(PRIORITYCLASSES))) admitPodPriority(obj, this.cache(PRIORITYCLASSES).list().map((e) => e.object));
+    if (info === PERSISTENTVOLUMECLAIMS && this.caches.has(resourceKey(STORAGECLASSES))) admitPvcDefaultStorageClass(obj, this.cache(STORAGECLASSES).list().map((e) => e.object));
     strategy.prepareForCreate(obj, { clock: this.clock, rng: this.rng });
     // Only kinds that track generation have one (pods, configuration, RBAC… do not in 1.32).
     if (info.generation === false) delete meta.generation;

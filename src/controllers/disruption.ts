@@ -57,7 +57,7 @@ export interface PodDisruptionBudget extends KObject {
   };
 }
 
-/** StatefulSetLike: the scale of a StatefulSet. */
+/** Scalable is any workload with spec.replicas (a StatefulSet here). */
 type Scalable = KObject & { spec?: { replicas?: number } };
 
 /** ScaleNotFoundError: a selected pod's controller has no scale the controller knows (upstream "found no controllers"). */

@@ -123,9 +123,31 @@ export function setCondition(conds: JobCondition[] | undefined, type: string, st
   return cur ? (conds ?? []).map((c) => (c.type === type ? next : c)) : [...(conds ?? []), next];
 }
 
-/** failuresOf counts a job's failures as upstream: failed pods plus container restarts of active OnFailure pods. */
+/** restartFailures counts the container restarts of active OnFailure pods (upstream adds them to the job's failures). */
 export function restartFailures(active: Pod[]): number {
   let n = 0;
   for (const p of active) if (p.spec.restartPolicy === 'OnFailure') for (const cs of p.status?.containerStatuses ?? []) n += cs.restartCount ?? 0;
   return n;
+}
+
+/** POD_FAILURE_BACKOFF_MS is the first delay before replacing a failed pod (DefaultJobPodFailureBackOff). */
+export const POD_FAILURE_BACKOFF_MS = 10_000;
+/** MAX_POD_FAILURE_BACKOFF_MS caps that delay (MaxJobPodFailureBackOff). */
+export const MAX_POD_FAILURE_BACKOFF_MS = 600_000;
+
+/** podFinishedAtMs is when a terminal pod finished: its containers' latest finishedAt (undefined if unknown). */
+export function podFinishedAtMs(pod: Pod): number | undefined {
+  const times = (pod.status?.containerStatuses ?? []).map((c) => Date.parse(String(c.state.terminated?.finishedAt ?? ''))).filter(Number.isFinite);
+  return times.length > 0 ? Math.max(...times) : undefined;
+}
+
+/**
+ * newPodsAllowedAtMs is upstream's backoff record: after n failures since the last success,
+ * replacements wait 10 s · 2^(n-1) (≤ 10 min) from the last failure. 0 = no wait.
+ */
+export function newPodsAllowedAtMs(succeeded: Pod[], failed: Pod[]): number {
+  const lastSuccess = Math.max(0, ...succeeded.map((p) => podFinishedAtMs(p) ?? 0));
+  const failures = failed.map(podFinishedAtMs).filter((t): t is number => t !== undefined && t > lastSuccess);
+  if (failures.length === 0) return 0;
+  return Math.max(...failures) + Math.min(MAX_POD_FAILURE_BACKOFF_MS, POD_FAILURE_BACKOFF_MS * 2 ** (failures.length - 1));
 }

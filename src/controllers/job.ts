@@ -22,7 +22,7 @@ import { Expectations } from './runtime/expectations.js';
 import type { ControllerDefinition, ControllerEnv, ReconcileContext, Reconciler, Request, Result } from './runtime/types.js';
 import { podsToDelete } from './pod-ranking.js';
 import { isPodActive, isPodReady, ownerRefTo, WritesFailedError } from './util.js';
-import { formatIndexes, isJobFinished, JOB_COMPLETION_INDEX, parseIndexes, podIndex, restartFailures, setCondition, type Job, type JobStatus } from './job-util.js';
+import { formatIndexes, isJobFinished, JOB_COMPLETION_INDEX, newPodsAllowedAtMs, parseIndexes, podIndex, restartFailures, setCondition, type Job, type JobStatus } from './job-util.js';
 
 /** NAME of the controller. */
 export const NAME = 'job';
@@ -124,11 +124,14 @@ export function createJobReconciler(deps: JobDeps): Reconciler {
       let failReason: [string, string] | undefined;
       let requeueAfterMs: number | undefined;
       const suspended = job.spec.suspend === true;
+      const wasSuspended = status.conditions?.some((c) => c.type === 'Suspended' && c.status === 'True') === true;
       if (suspended) {
         status.conditions = setCondition(status.conditions, 'Suspended', 'True', 'JobSuspended', 'Job suspended', now);
+        if (!wasSuspended) deps.events?.event(job, 'Normal', 'Suspended', 'Job suspended', JOB_GVK);
       } else {
-        if (status.conditions?.some((c) => c.type === 'Suspended' && c.status === 'True')) {
+        if (wasSuspended) {
           status.conditions = setCondition(status.conditions, 'Suspended', 'False', 'JobResumed', 'Job resumed', now);
+          deps.events?.event(job, 'Normal', 'Resumed', 'Job resumed', JOB_GVK);
           status.startTime = undefined; // resuming restarts the active deadline
         }
         status.startTime ??= rfc3339(now);
@@ -156,7 +159,11 @@ export function createJobReconciler(deps: JobDeps): Reconciler {
         active = [];
       } else if (deps.expectations.satisfied(req.key)) {
         try {
-          active = await managePods(ctx, deps, job, pods, doneIdx, req);
+          // Failed pods are replaced after upstream's exponential back-off.
+          const allowedAt = newPodsAllowedAtMs(pods.succeeded, pods.failed);
+          const mayCreate = allowedAt <= now;
+          if (!mayCreate) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, allowedAt - now + 1);
+          active = await managePods(ctx, deps, job, pods, doneIdx, req, mayCreate);
         } catch (err) {
           manageErr = err;
         }
@@ -199,7 +206,7 @@ async function deletePods(deps: JobDeps, job: Job, victims: Pod[], req: Request)
 }
 
 /** managePods creates or deletes pods toward the wanted active count; returns the active pods after it. */
-async function managePods(ctx: ReconcileContext, deps: JobDeps, job: Job, pods: JobPods, doneIdx: Set<number>, req: Request): Promise<Pod[]> {
+async function managePods(ctx: ReconcileContext, deps: JobDeps, job: Job, pods: JobPods, doneIdx: Set<number>, req: Request, mayCreate: boolean): Promise<Pod[]> {
   const parallelism = job.spec.parallelism ?? 1;
   const completions = job.spec.completions;
   const succeeded = job.spec.completionMode === 'Indexed' ? doneIdx.size : Math.max(job.status?.succeeded ?? 0, pods.succeeded.length);
@@ -215,7 +222,7 @@ async function managePods(ctx: ReconcileContext, deps: JobDeps, job: Job, pods: 
     return active.filter((p) => !gone.has(objectKey(p)));
   }
   const n = Math.min(want - active.length, MAX_CREATES_PER_SYNC);
-  if (n <= 0) return active;
+  if (n <= 0 || !mayCreate) return active;
   let indexes: (number | undefined)[] = new Array<undefined>(n).fill(undefined);
   if (job.spec.completionMode === 'Indexed') {
     const busy = new Set(active.map(podIndex));

@@ -14,8 +14,10 @@
  *               Retain keeps it, Delete deletes it (provisioned or hostPath; else Failed),
  *               Recycle clears the claimRef (Available again)
  *
- * Not simulated: WaitForFirstConsumer binding (needs the scheduler's volume binding), the
- * pv/pvc-protection finalizers, expansion, and retroactive default-class assignment.
+ * WaitForFirstConsumer claims are provisioned once they carry volume.kubernetes.io/selected-node
+ * (the scheduler's VolumeBinding plugin sets it when it places a pod using the claim); the volume
+ * gets a nodeAffinity to that node. Not
+ * simulated: the pv/pvc-protection finalizers, expansion, retroactive default-class assignment.
  */
 import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import { rfc3339 } from '../api/meta.js';
@@ -28,6 +30,7 @@ import {
   ANN_BIND_COMPLETED,
   ANN_BOUND_BY_CONTROLLER,
   ANN_PROVISIONED_BY,
+  ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER,
   claimClass,
   claimRefTo,
@@ -120,7 +123,8 @@ async function syncUnboundClaim(ctx: ReconcileContext, deps: PersistentVolumeDep
     deps.events?.event(claim, 'Warning', 'ProvisioningFailed', why, PVC_GVK);
     return { requeueAfterMs: RESYNC_MS };
   }
-  if (sc.volumeBindingMode === 'WaitForFirstConsumer') {
+  // The scheduler's volume binding names a node once a pod using the claim is placed.
+  if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !claim.metadata.annotations?.[ANN_SELECTED_NODE]) {
     deps.events?.event(claim, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding', PVC_GVK);
     return { requeueAfterMs: RESYNC_MS };
   }
@@ -238,15 +242,14 @@ async function reclaim(ctx: ReconcileContext, deps: PersistentVolumeDeps, pv: Pe
   if (policy === 'Retain') return;
   if (policy === 'Recycle') {
     // The recycler pod's scrub is simulated as instantaneous.
-    deps.events?.event(pv, 'Normal', 'RecyclerPod', 'Recycler pod: Successfully recycled volume', PV_GVK);
+    deps.events?.event(pv, 'Normal', 'VolumeRecycled', 'Volume recycled', PV_GVK);
     await unbind(ctx, deps, pv);
     return;
   }
-  const deletable = pv.metadata.annotations?.[ANN_PROVISIONED_BY] === HOSTPATH_PROVISIONER || pv.spec?.hostPath !== undefined;
-  if (!deletable) {
-    const msg = `error getting deleter volume plugin for volume "${String(pv.metadata.name)}": no deletable volume plugin matched`;
-    deps.events?.event(pv, 'Warning', 'VolumeFailedDelete', msg, PV_GVK);
-    await setVolumePhase(ctx, deps, pv, 'Failed', msg);
+  const failure = deleteFailure(pv);
+  if (failure) {
+    deps.events?.event(pv, 'Warning', 'VolumeFailedDelete', failure, PV_GVK);
+    await setVolumePhase(ctx, deps, pv, 'Failed', failure);
     return;
   }
   try {
@@ -255,6 +258,18 @@ async function reclaim(ctx: ReconcileContext, deps: PersistentVolumeDeps, pv: Pe
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
+}
+
+/**
+ * deleteFailure says why a Released volume with reclaimPolicy Delete cannot be deleted, as the
+ * volume plugins would: ours are always deletable, hostPath only under /tmp (upstream's
+ * host_path deleter), any other source has no deleter in kubeactor.
+ */
+export function deleteFailure(pv: PersistentVolume): string | undefined {
+  if (pv.metadata.annotations?.[ANN_PROVISIONED_BY] === HOSTPATH_PROVISIONER) return undefined;
+  const hostPath = pv.spec?.hostPath;
+  if (hostPath) return /^\/tmp\/.+/.test(hostPath.path) ? undefined : `host_path deleter only supports /tmp/.+ but received provided ${hostPath.path}`;
+  return `error getting deleter volume plugin for volume "${String(pv.metadata.name)}": no deletable volume plugin matched`;
 }
 
 /** persistentVolumeController is the definition: PV, PVC and StorageClass informers on one queue. */
@@ -278,7 +293,21 @@ export function persistentVolumeController(opts: { workers?: number } = {}): Con
         q.add(key);
         if (c.spec?.volumeName) q.add(c.spec.volumeName);
       };
-      pvs.addEventHandler({ onAdd: onVolume, onUpdate: (_o, n) => onVolume(n), onDelete: onVolume });
+      const pendingClaims = (): void => {
+        for (const c of pvcs.lister.list()) if (!c.spec?.volumeName) q.add(`${c.metadata.namespace ?? ''}/${String(c.metadata.name)}`);
+      };
+      // A volume that is (again) free may be what a Pending claim waits for; upstream waits for its 15 s resync.
+      pvs.addEventHandler({
+        onAdd: (pv) => {
+          onVolume(pv);
+          if (!pv.spec?.claimRef) pendingClaims();
+        },
+        onUpdate: (o, n) => {
+          onVolume(n);
+          if (o.spec?.claimRef && !n.spec?.claimRef) pendingClaims();
+        },
+        onDelete: onVolume,
+      });
       pvcs.addEventHandler({
         onAdd: onClaim,
         onUpdate: (_o, n) => onClaim(n),
@@ -288,11 +317,7 @@ export function persistentVolumeController(opts: { workers?: number } = {}): Con
         },
       });
       // A new class may be what a Pending claim waits for.
-      scs.addEventHandler({
-        onAdd: () => {
-          for (const c of pvcs.lister.list()) if (!c.spec?.volumeName) q.add(`${c.metadata.namespace ?? ''}/${String(c.metadata.name)}`);
-        },
-      });
+      scs.addEventHandler({ onAdd: pendingClaims });
       return createPersistentVolumeReconciler({ client: env.client, volumes: pvs.lister, claims: pvcs.lister, classes: scs.lister, events: env.events });
     },
   };

@@ -3,7 +3,7 @@
  * <set>-<ordinal>, the pod-name/pod-index labels, hostname/subdomain from serviceName, and one
  * PVC per volumeClaimTemplate named <template>-<set>-<ordinal>.
  */
-import type { KObject, LabelSelector, ObjectMeta, Pod, PodTemplateSpec } from '../api/types.js';
+import type { KObject, LabelSelector, ObjectMeta, OwnerReference, Pod, PodTemplateSpec } from '../api/types.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from './history.js';
 import { ownerRefTo } from './util.js';
 
@@ -100,6 +100,12 @@ export function newStatefulSetPod(set: StatefulSet, template: PodTemplateSpec, o
   };
 }
 
+/** setOwnerRef is a non-controller owner reference to set (the claim's binder stays free to own it). */
+function setOwnerRef(set: StatefulSet): OwnerReference {
+  const { controller: _controller, ...ref } = ownerRefTo(set, 'apps/v1', 'StatefulSet');
+  return ref;
+}
+
 /**
  * newClaims builds the PVCs pod <ordinal> needs: template spec, the set's selector labels, and
  * the set as (non-controller) owner when whenDeleted is Delete, so the garbage collector removes
@@ -115,7 +121,7 @@ export function newClaims(set: StatefulSet, ordinal: number): PersistentVolumeCl
       namespace: set.metadata.namespace,
       labels: { ...(t.metadata.labels ?? {}), ...(set.spec.selector.matchLabels ?? {}) },
       ...(t.metadata.annotations ? { annotations: { ...t.metadata.annotations } } : {}),
-      ...(deleteWithSet ? { ownerReferences: [{ ...ownerRefTo(set, 'apps/v1', 'StatefulSet'), controller: undefined, blockOwnerDeletion: true }] } : {}),
+      ...(deleteWithSet ? { ownerReferences: [setOwnerRef(set)] } : {}),
     },
     spec: structuredClone(t.spec ?? {}),
   }));

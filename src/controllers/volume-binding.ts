@@ -24,6 +24,8 @@ export const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 /** ANN_BETA_STORAGE_PROVISIONER is the beta annotation upstream still sets. */
 export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
+/** ANN_SELECTED_NODE is set on a WaitForFirstConsumer claim by the scheduler when a pod using it is placed. */
+export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 /** ANN_BETA_STORAGE_CLASS is the pre-storageClassName way of naming a class. */
 export const ANN_BETA_STORAGE_CLASS = 'volume.beta.kubernetes.io/storage-class';
 /** ANN_DEFAULT_CLASS marks the default StorageClass. */
@@ -153,9 +155,10 @@ export function provisionedVolumeName(claim: PersistentVolumeClaim): string {
   return `pvc-${String(claim.metadata.uid)}`;
 }
 
-/** provisionedVolume is the volume the simulated hostpath provisioner creates for claim, pre-bound to it. */
+/** provisionedVolume is the volume the simulated hostpath provisioner creates for claim, pre-bound to it (pinned to its selected node, if any). */
 export function provisionedVolume(claim: PersistentVolumeClaim, sc: StorageClass): PersistentVolume {
   const name = provisionedVolumeName(claim);
+  const node = claim.metadata.annotations?.[ANN_SELECTED_NODE];
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
@@ -169,6 +172,8 @@ export function provisionedVolume(claim: PersistentVolumeClaim, sc: StorageClass
       volumeMode: claim.spec?.volumeMode ?? 'Filesystem',
       ...(sc.mountOptions ? { mountOptions: [...sc.mountOptions] } : {}),
       hostPath: { path: `${HOSTPATH_ROOT}/${name}`, type: 'DirectoryOrCreate' },
+      // A hostPath volume lives on the node the scheduler chose (WaitForFirstConsumer), as local-path provisioners pin it.
+      ...(node ? { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } } } : {}),
     },
   };
 }

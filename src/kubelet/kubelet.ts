@@ -149,7 +149,11 @@ export function createKubeletBehavior(params: KubeletParams, client: (ctx: Actor
     const uid = String(pod.metadata.uid);
     let rec = pods.get(uid);
     if (isTerminalPhase(pod)) {
-      if (rec) forget(ctx, rec);
+      // Our own finished pod: keep the exited sandbox (logs) until the pod is deleted, free the IP.
+      if (rec && rec.state === 'finished') {
+        rec.pod = pod;
+        ipam.release(uid);
+      } else if (rec) forget(ctx, rec);
       return;
     }
     if (!rec) {

@@ -5,7 +5,10 @@
  * Order: the pod annotations `kubeactor.io/run-seconds` / `kubeactor.io/exit-code`; else the
  * command/args (`sleep N`, `true`, `echo …`, `date`, `false`, `exit N`, shell scripts made of
  * those, and `perl|python|node -e …` one-liners); else an image whose default command is a shell
- * with no command exits 0 at once; everything else runs until deleted.
+ * with no command exits 0 at once — in pods with restartPolicy OnFailure / Never only: under
+ * Always (Deployments, DaemonSets…) it runs until deleted, because `busybox` is the everyday
+ * placeholder image of tests and demos and a crash-looping placeholder is never Ready (deviation,
+ * see docs/nodes.md); everything else runs until deleted.
  */
 import type { Container, Pod } from '../api/types.js';
 
@@ -98,7 +101,8 @@ export function containerLifetime(pod: Pod, c: Container): Lifetime | undefined 
   if (command.length > 0) return argvLifetime([...command, ...args]);
   // args replace the image's CMD; for a shell image the CMD was the shell, so args are the argv.
   if (args.length > 0) return shellImage ? argvLifetime(args) : undefined;
-  return shellImage ? { runMs: 0, exitCode: 0 } : undefined;
+  const restartAlways = (pod.spec.restartPolicy ?? 'Always') === 'Always';
+  return shellImage && !restartAlways ? { runMs: 0, exitCode: 0 } : undefined;
 }
 
 /** podLifetime combines the containers: the pod's containers finish when the longest does; the first non-zero exit wins. */

@@ -45,8 +45,10 @@ export class KubeletLogs {
     if (sb === undefined) throw notFound({ group: '', resource: 'pods' }, req.pod);
     if (req.previous) throw badRequest(`previous terminated container "${req.container}" in pod "${req.pod}" not found`);
     const c = sb?.containers.find((x) => x.name === req.container);
-    if (!sb || sb.state !== 'running' || !c) throw badRequest(`container "${req.container}" in pod "${req.pod}" is waiting to start: ContainerCreating`);
-    return { container: c.name, image: c.image, pod: podRef, node: this.nodeName, startedAtMs: Date.parse(c.startedAt) };
+    // A container that exited (a finished Job pod) keeps its log until the pod is deleted.
+    if (!sb || !c || (sb.state !== 'running' && !c.terminated)) throw badRequest(`container "${req.container}" in pod "${req.pod}" is waiting to start: ContainerCreating`);
+    const endedAtMs = c.terminated ? Date.parse(c.terminated.finishedAt) : undefined;
+    return { container: c.name, image: c.image, pod: podRef, node: this.nodeName, startedAtMs: Date.parse(c.startedAt), ...(endedAtMs !== undefined ? { endedAtMs } : {}) };
   }
 
   private sinceMs(req: PodLogRequest, nowMs: number): number | undefined {

@@ -5,8 +5,8 @@
  */
 import type { ActorContext, Behavior } from '../actors/types.js';
 import { newUid } from '../api/meta.js';
-import { NODES, PODS } from '../api/resources.js';
-import type { Node, Pod } from '../api/types.js';
+import { NODES, PERSISTENTVOLUMECLAIMS, PODS, STORAGECLASSES } from '../api/resources.js';
+import type { KObject, Node, Pod } from '../api/types.js';
 import type { WatchEventsMsg } from '../apiserver/protocol.js';
 import { createApiClient } from '../client/api-client.js';
 import { createInformer, type InformerHandle } from '../client/informer.js';
@@ -42,7 +42,7 @@ export function createSchedulerBehavior(params: SchedulerParams = {}, clients: C
   let sched: Scheduler;
   let watcher: ReturnType<ClientFactory['watcher']>;
   let client: ApiClient;
-  let informers: InformerHandle<Pod | Node>[] = [];
+  let informers: Pick<InformerHandle<KObject>, 'hasSynced' | 'stop'>[] = [];
   let wakePending = false;
   let holder = '';
   let self: ActorContext;
@@ -59,8 +59,14 @@ export function createSchedulerBehavior(params: SchedulerParams = {}, clients: C
       client = clients.client(ctx);
       watcher = clients.watcher(ctx);
       holder = `kube-scheduler_${newUid(ctx.rng)}`;
-      sched = new Scheduler({ client, clock: ctx.clock, rng: ctx.rng, log: ctx.log, onWake: wake }, params);
       const deps = { client, watcher, clock: ctx.clock, log: ctx.log, rng: ctx.rng };
+      // VolumeBinding's listers: a claim that becomes Bound (or appears) retries unschedulable pods.
+      const claims = createInformer<KObject>(deps, PERSISTENTVOLUMECLAIMS);
+      const classes = createInformer<KObject>(deps, STORAGECLASSES);
+      const volumes = { claim: (ns: string, name: string) => claims.lister.get(ns, name), storageClass: (name: string) => classes.lister.get(undefined, name) };
+      sched = new Scheduler({ client, clock: ctx.clock, rng: ctx.rng, log: ctx.log, onWake: wake, volumes }, params);
+      claims.addEventHandler({ onAdd: () => sched.onVolumeChange(), onUpdate: () => sched.onVolumeChange() });
+      classes.addEventHandler({ onAdd: () => sched.onVolumeChange() });
       const pods = createInformer<Pod>(deps, PODS);
       pods.addEventHandler({
         onAdd: (p) => sched.onPodAddOrUpdate(p),
@@ -73,9 +79,9 @@ export function createSchedulerBehavior(params: SchedulerParams = {}, clients: C
         onUpdate: (_o, n) => sched.onNodeAddOrUpdate(n),
         onDelete: (n) => sched.onNodeDelete(n),
       });
-      informers = [pods as InformerHandle<Pod | Node>, nodes as InformerHandle<Pod | Node>];
-      // Nodes first: pods scheduled before any node is known would all be unschedulable.
-      void nodes.start().then(() => pods.start());
+      informers = [pods, nodes, claims, classes];
+      // Nodes (and volumes) first: pods scheduled before any node is known would all be unschedulable.
+      void Promise.all([nodes.start(), claims.start(), classes.start()]).then(() => pods.start());
       ctx.setTimer('flush', FLUSH_MS, { type: 'flush' }, { repeat: true });
       ctx.setTimer('renewLease', LEASE_RENEW_MS, { type: 'renewLease' }, { repeat: true });
       ctx.tell(ctx.self, { type: 'renewLease' });

@@ -18,7 +18,7 @@ import type { ApiClient } from '../client/types.js';
 import { isTerminal, SchedulerCache } from './cache.js';
 import { Framework } from './framework/framework.js';
 import { newPodInfo } from './framework/node-info.js';
-import type { PluginRegistry, Profile } from './framework/types.js';
+import type { PluginRegistry, Profile, VolumeLookup } from './framework/types.js';
 import { DEFAULT_PROFILE, IN_TREE_PLUGINS } from './plugins/registry.js';
 import { SchedulingQueue, type QueuedPodInfo } from './queue/scheduling-queue.js';
 import { EventRecorder } from './events.js';
@@ -46,6 +46,8 @@ export interface SchedulerDeps {
   log: Logger;
   /** onWake is called when work became available (the actor schedules a batch). */
   onWake?: () => void;
+  /** volumes are the PVC/StorageClass caches the VolumeBinding plugin reads (optional). */
+  volumes?: VolumeLookup;
 }
 
 /** SchedulerStats are counters for tests and /metrics-like debug. */
@@ -91,7 +93,7 @@ export class Scheduler {
     opts: SchedulerOptions = {},
   ) {
     this.queue = new SchedulingQueue(() => deps.clock.now());
-    this.framework = new Framework(opts.profile ?? DEFAULT_PROFILE, opts.registry ?? IN_TREE_PLUGINS, { client: deps.client });
+    this.framework = new Framework(opts.profile ?? DEFAULT_PROFILE, opts.registry ?? IN_TREE_PLUGINS, { client: deps.client, ...(deps.volumes ? { volumes: deps.volumes } : {}) });
     this.batchSize = opts.batchSize ?? 256;
     this.maxInFlight = opts.maxInFlightBinds ?? 512;
     this.writeStatus = opts.writeUnschedulableStatus ?? true;
@@ -243,6 +245,11 @@ export class Scheduler {
       this.lastUnschedulableMessage.delete(key);
       this.deps.log.warn('could not record unschedulable condition', { pod: key, err: String(err) });
     });
+  }
+
+  /** onVolumeChange retries unschedulable pods: a claim may have become bound (or appeared). */
+  onVolumeChange(): void {
+    this.wake(true);
   }
 
   private wake(move: boolean): void {

@@ -22,6 +22,8 @@ export interface ContainerLogSource {
   pod: string;
   node: string;
   startedAtMs: number;
+  /** endedAtMs: the container exited then (its log stops growing). */
+  endedAtMs?: number;
   periodMs?: number;
 }
 
@@ -46,6 +48,7 @@ function period(src: ContainerLogSource): number {
 
 /** lineCount is how many lines the container has written by nowMs. */
 export function lineCount(src: ContainerLogSource, nowMs: number): number {
+  if (src.endedAtMs !== undefined) nowMs = Math.min(nowMs, src.endedAtMs);
   if (nowMs < src.startedAtMs) return 0;
   return 2 + Math.floor((nowMs - src.startedAtMs) / period(src));
 }

@@ -10,7 +10,7 @@
  *     → Reserve → Permit → Bind (async; many binds in flight)
  */
 import type { ApiClient } from '../../client/types.js';
-import type { Pod } from '../../api/types.js';
+import type { KObject, Pod } from '../../api/types.js';
 import type { CycleState } from './cycle-state.js';
 import type { NodeInfo, PodInfo } from './node-info.js';
 import type { Status } from './status.js';
@@ -66,9 +66,17 @@ export interface BindPlugin extends Plugin {
   bind(state: CycleState, pod: PodInfo, nodeName: string): Promise<Status>;
 }
 
+/** VolumeLookup reads the scheduler's PVC and StorageClass caches (VolumeBinding's listers). */
+export interface VolumeLookup {
+  claim(namespace: string, name: string): KObject | undefined;
+  storageClass(name: string): KObject | undefined;
+}
+
 /** Handle is what plugin factories may use. */
 export interface Handle {
   readonly client: ApiClient;
+  /** volumes is absent when the scheduler runs without PVC caches (VolumeBinding then skips). */
+  readonly volumes?: VolumeLookup;
 }
 
 /** AnyPlugin is a plugin with any subset of extension points. */

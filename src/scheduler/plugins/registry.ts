@@ -6,6 +6,7 @@ import * as nodeName from './node-name.js';
 import * as nodeResourcesFit from './node-resources-fit.js';
 import * as nodeUnschedulable from './node-unschedulable.js';
 import * as taintToleration from './taint-toleration.js';
+import * as volumeBinding from './volume-binding.js';
 
 /** IN_TREE_PLUGINS maps every built-in plugin name to its factory. */
 export const IN_TREE_PLUGINS: PluginRegistry = {
@@ -14,6 +15,7 @@ export const IN_TREE_PLUGINS: PluginRegistry = {
   [taintToleration.NAME]: taintToleration.create,
   [nodeAffinity.NAME]: nodeAffinity.create,
   [nodeResourcesFit.NAME]: nodeResourcesFit.create,
+  [volumeBinding.NAME]: volumeBinding.create,
   [defaultBinder.NAME]: defaultBinder.create,
 };
 
@@ -29,6 +31,7 @@ export const DEFAULT_PROFILE: Profile = {
     { name: taintToleration.NAME, weight: 3 },
     { name: nodeAffinity.NAME, weight: 2 },
     { name: nodeResourcesFit.NAME, weight: 1 },
+    { name: volumeBinding.NAME },
     { name: defaultBinder.NAME },
   ],
 };

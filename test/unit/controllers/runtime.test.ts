@@ -169,13 +169,21 @@ describe('controllers/behavior', () => {
     expect(Object.keys(controllerRegistry).sort()).toEqual(Object.keys(CONTROLLER_ACTORS).sort());
     const specs = controllerManagerActors({ 'nodelifecycle-controller': { gracePeriodMs: 1000 } });
     expect(specs.map((s) => `${s.kind}=${s.id}`).sort()).toEqual([
+      'cronjob-controller=controller/cronjob',
+      'daemonset-controller=controller/daemonset',
       'deployment-controller=controller/deployment',
+      'disruption-controller=controller/disruption',
       'endpoints-controller=controller/endpoints',
       'garbage-collector=controller/garbagecollector',
+      'job-controller=controller/job',
       'leader-lease=controller/leader',
       'namespace-controller=controller/namespace',
       'nodelifecycle-controller=controller/nodelifecycle',
+      'persistentvolume-controller=controller/persistentvolume',
       'replicaset-controller=controller/replicaset',
+      'serviceaccount-controller=controller/serviceaccount',
+      'statefulset-controller=controller/statefulset',
+      'ttlafterfinished-controller=controller/ttlafterfinished',
     ]);
     expect(specs.find((s) => s.kind === 'nodelifecycle-controller')?.params).toEqual({ gracePeriodMs: 1000 });
     for (const s of specs) expect(typeof controllerRegistry[s.kind](s.params, s).receive).toBe('function');

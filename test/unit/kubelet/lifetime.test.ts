@@ -5,9 +5,9 @@ import type { FakeApiClient } from '../../../src/client/index.js';
 import { containerLifetime, crashLoopBackoffMs, podLifetime } from '../../../src/kubelet/lifetime.js';
 import { createBoundPod, nodeSpec, startHost } from './fixtures.js';
 
-const podWith = (c: Partial<Container>, annotations?: Record<string, string>): Pod => ({
+const podWith = (c: Partial<Container>, annotations?: Record<string, string>, restartPolicy = 'Never'): Pod => ({
   metadata: { name: 'p', namespace: 'default', ...(annotations ? { annotations } : {}) },
-  spec: { containers: [{ name: 'c', image: 'nginx', ...c }] },
+  spec: { restartPolicy, containers: [{ name: 'c', image: 'nginx', ...c }] },
 });
 
 describe('kubelet - container lifetime rules', () => {
@@ -33,8 +33,17 @@ describe('kubelet - container lifetime rules', () => {
     expect(containerLifetime(pod, pod.spec.containers[0])).toEqual(want);
   });
 
+  it('a shell image without command runs on under restartPolicy Always (placeholder deployments), exits under OnFailure', () => {
+    for (const [policy, want] of [['Always', undefined], ['OnFailure', { runMs: 0, exitCode: 0 }]] as const) {
+      const pod = podWith({ image: 'busybox:1.36' }, undefined, policy);
+      expect(containerLifetime(pod, pod.spec.containers[0])).toEqual(want);
+    }
+    const explicit = podWith({ image: 'busybox', command: ['false'] }, undefined, 'Always');
+    expect(containerLifetime(explicit, explicit.spec.containers[0])).toEqual({ runMs: 0, exitCode: 1 });
+  });
+
   it('a pod finishes with its longest container and its first non-zero exit', () => {
-    const pod: Pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'a', command: ['sleep', '4'] }, { name: 'b', command: ['false'] }] } };
+    const pod: Pod = { metadata: { name: 'p' }, spec: { restartPolicy: 'Never', containers: [{ name: 'a', command: ['sleep', '4'] }, { name: 'b', command: ['false'] }] } };
     expect(podLifetime(pod)).toEqual({ runMs: 4000, exitCode: 1 });
     pod.spec.containers.push({ name: 'forever', image: 'nginx' });
     expect(podLifetime(pod)).toBeUndefined();
@@ -86,7 +95,7 @@ describe('kubelet - containers that finish', () => {
 
   it('restartPolicy Always crash-loops: CrashLoopBackOff, lastState.terminated, growing restartCount', async () => {
     const { sys, api } = await startHost([nodeSpec(1)]);
-    await createBoundPod(api, 'crash', 'node-1', { containers: [{ name: 'c', image: 'busybox' }] });
+    await createBoundPod(api, 'crash', 'node-1', { containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 0; exit 0'] }] });
     await sys.advance(1_000, 250);
     let cs = get(api, 'crash').status?.containerStatuses?.[0];
     expect(cs?.state.waiting?.reason).toBe('CrashLoopBackOff');
@@ -109,5 +118,22 @@ describe('kubelet - containers that finish', () => {
     await api.delete(PODS, 'default', 'done');
     await sys.advance(1_000, 250);
     expect(api.peek(PODS, 'default', 'done')).toBeUndefined();
+  });
+});
+
+describe('kubelet - finishing across a kubelet restart', () => {
+  it('a restored Running pod still exits at its original deadline (counted from startedAt)', async () => {
+    const { sys, api, registry, specs } = await startHost([nodeSpec(1)]);
+    await createBoundPod(api, 'long', 'node-1', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sleep', '20'] }] });
+    await sys.advance(10_000, 500);
+    expect(get(api, 'long').status?.phase).toBe('Running');
+    sys.kill('kubelet/node-1');
+    const spec = specs.find((s) => s.id === 'kubelet/node-1');
+    if (!spec) throw new Error('no kubelet spec');
+    await sys.spawn(spec.id, registry.kubelet(spec.params, spec));
+    await sys.advance(8_000, 500);
+    expect(get(api, 'long').status?.phase).toBe('Running');
+    await sys.advance(3_000, 500);
+    expect(get(api, 'long').status?.phase).toBe('Succeeded');
   });
 });
