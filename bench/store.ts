@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- store [--json PATH] [--quick] [--kills N] [--rounds N] [--only put-1,watch-100]`: the embedded store against a real
+ * `npm run bench -- store [--json PATH] [--quick] [--kills N] [--rounds N] [--only put-1,watch-100] [--colocated]`: the embedded store against a real
  * etcd 3.4 on loopback, the same workloads in one run, both under fsync durability:
  *
  *   put-1         pod-sized puts, 1 client in sequence           ops/s = acknowledged puts/s
@@ -217,12 +217,19 @@ export async function run(args: string[]): Promise<void> {
   const etcdRes: Record<string, Result> = {};
   const etcd = await startEtcd();
   const client = createEtcdStoreClient({ endpoints: [etcd.endpoint], clock: new RealClock(), rng: new SeededRng(1), compactIntervalMs: 0, timeoutMs: 600_000 });
+  // --colocated puts the driver on the shard's worker, as `workers.controlPlane: shared` puts the
+  // apiserver beside its store (k3s-style, an in-process datastore): no thread hop per call.
+  const colocated = args.includes('--colocated');
+  const shard = { id: 'store/0', kind: 'store-shard', params: { shardId: 0, dataDir: join(dir, 'embedded'), durability: 'fsync' } };
+  const driver = { id: 'driver', kind: 'store-bench-driver' };
   const rt = await startRuntime({
     mode: 'workers',
-    hosts: [
-      { name: 'store-0', actors: [{ id: 'store/0', kind: 'store-shard', params: { shardId: 0, dataDir: join(dir, 'embedded'), durability: 'fsync' } }] },
-      { name: 'client', actors: [{ id: 'driver', kind: 'store-bench-driver' }] },
-    ],
+    hosts: colocated
+      ? [{ name: 'store-0', actors: [shard, driver] }]
+      : [
+          { name: 'store-0', actors: [shard] },
+          { name: 'client', actors: [driver] },
+        ],
     registryModule: fileURLToPath(import.meta.url),
   });
   try {
@@ -251,6 +258,7 @@ export async function run(args: string[]): Promise<void> {
   const result = {
     sizes,
     rounds,
+    placement: colocated ? 'client on the shard worker' : 'client on another worker',
     workloads: workloads.map((name) => ({
       name,
       embedded: embedded[name],
