@@ -19,7 +19,7 @@ import { CONTROLLER_REVISION_HASH_LABEL, syncRevisions, truncateHistory, type Co
 import { CONTROLLER_UID_INDEX, controllerIndex } from './replicaset.js';
 import { Expectations } from './runtime/expectations.js';
 import type { ControllerDefinition, ControllerEnv, ReconcileContext, Reconciler, Request, Result } from './runtime/types.js';
-import { adopt, availableInMs, isPodAvailable, isPodReady, ownerRefTo, release, slowStartBatch, stableStringify, WritesFailedError } from './util.js';
+import { claimObjects, availableInMs, isPodAvailable, isPodReady, slowStartBatch, stableStringify, WritesFailedError } from './util.js';
 
 /** NAME of the controller. */
 export const NAME = 'daemonset';
@@ -93,30 +93,17 @@ export function createDaemonSetReconciler(deps: DaemonSetDeps): Reconciler {
 }
 
 /** claimPods adopts matching orphans and releases owned pods that stopped matching. */
-async function claimPods(deps: DaemonSetDeps, ds: DaemonSet): Promise<Pod[]> {
-  const owned: Pod[] = [];
-  const writes: Promise<void>[] = [];
+function claimPods(deps: DaemonSetDeps, ds: DaemonSet): Promise<Pod[]> {
   const candidates = [...deps.pods.byIndex(CONTROLLER_UID_INDEX, String(ds.metadata.uid)), ...deps.pods.byIndex(CONTROLLER_UID_INDEX, `orphan:${ds.metadata.namespace ?? ''}`)];
-  for (const pod of candidates) {
-    const ref = controllerOf(pod);
-    const matches = labelSelectorMatches(ds.spec.selector, pod.metadata.labels);
-    if (ref) {
-      if (ref.uid !== ds.metadata.uid) continue;
-      if (matches) owned.push(pod);
-      else if (!pod.metadata.deletionTimestamp) writes.push(release(deps.client, PODS, pod, String(ds.metadata.uid)).catch(ignoreNotFound));
-      continue;
-    }
-    if (!matches || pod.metadata.deletionTimestamp) continue;
-    writes.push(adopt(deps.client, PODS, pod, ownerRefTo(ds, 'apps/v1', 'DaemonSet')));
-    owned.push(pod);
-  }
-  const failed = (await Promise.allSettled(writes)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed.length > 0) throw new WritesFailedError('pod adoptions', failed.map((f) => f.reason));
-  return owned;
-}
-
-function ignoreNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
+  return claimObjects(candidates, {
+    client: deps.client,
+    res: PODS,
+    owner: ds,
+    ownerApiVersion: 'apps/v1',
+    ownerKind: 'DaemonSet',
+    matches: (pod) => labelSelectorMatches(ds.spec.selector, pod.metadata.labels),
+    what: 'pod adoptions',
+  });
 }
 
 /** podsByNode groups pods by the node they run on or are pinned to. */

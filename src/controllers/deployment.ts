@@ -14,7 +14,7 @@ import type { ApiClient, Lister } from '../client/types.js';
 import { rolloutRecreate, rolloutRolling, syncScaleOnly, type RolloutState } from './deployment-rollout.js';
 import { condition, DESIRED_REPLICAS_ANNOTATION, setCondition, specReplicas } from './deployment-util.js';
 import type { ControllerDefinition, ControllerEnv, Reconciler, Result } from './runtime/types.js';
-import { adopt, ownerRefTo, release, stableStringify, WritesFailedError } from './util.js';
+import { claimObjects, stableStringify } from './util.js';
 import { nowRfc3339 } from '../api/meta.js';
 
 /** NAME of the controller. */
@@ -49,26 +49,19 @@ export function createDeploymentReconciler(deps: DeploymentDeps): Reconciler {
   };
 }
 
-/** claimReplicaSets returns the RSs d controls, adopting matching orphans and releasing strays. */
+/** claimReplicaSets returns (copies of) the RSs d controls, adopting matching orphans and releasing strays. */
 async function claimReplicaSets(deps: DeploymentDeps, d: Deployment): Promise<ReplicaSet[]> {
-  const out: ReplicaSet[] = [];
-  const writes: Promise<void>[] = [];
-  for (const rs of deps.replicaSets.list(d.metadata.namespace)) {
-    const ref = controllerOf(rs);
-    const matches = labelSelectorMatches(d.spec.selector, rs.metadata.labels);
-    if (ref) {
-      if (ref.uid !== d.metadata.uid) continue;
-      if (matches || d.metadata.deletionTimestamp) out.push(structuredClone(rs));
-      else if (!rs.metadata.deletionTimestamp) writes.push(release(deps.client, REPLICASETS, rs, String(d.metadata.uid)));
-      continue;
-    }
-    if (!matches || d.metadata.deletionTimestamp || rs.metadata.deletionTimestamp) continue;
-    writes.push(adopt(deps.client, REPLICASETS, rs, ownerRefTo(d, 'apps/v1', 'Deployment')));
-    out.push(structuredClone(rs));
-  }
-  const failed = (await Promise.allSettled(writes)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed.length > 0) throw new WritesFailedError('replica set adoptions', failed.map((f) => f.reason));
-  return out;
+  const owned = await claimObjects(deps.replicaSets.list(d.metadata.namespace), {
+    client: deps.client,
+    res: REPLICASETS,
+    owner: d,
+    ownerApiVersion: 'apps/v1',
+    ownerKind: 'Deployment',
+    matches: (rs) => labelSelectorMatches(d.spec.selector, rs.metadata.labels),
+    what: 'replica set adoptions',
+  });
+  // The rollout mutates what it plans with; the informer's objects are shared.
+  return owned.map((rs) => structuredClone(rs));
 }
 
 /** isScalingEvent: an active RS was sized for a different spec.replicas (desired-replicas annotation). */

@@ -17,7 +17,7 @@ import { isEmptySelector, labelSelectorMatches } from '../client/selectors.js';
 import { Expectations } from './runtime/expectations.js';
 import type { ControllerDefinition, ControllerEnv, ReconcileContext, Reconciler, Request, Result } from './runtime/types.js';
 import { podsToDelete } from './pod-ranking.js';
-import { adopt, availableInMs, isPodActive, isPodAvailable, isPodReady, ownerRefTo, release, slowStartBatch, WritesFailedError } from './util.js';
+import { claimObjects, availableInMs, isPodActive, isPodAvailable, isPodReady, ownerRefTo, slowStartBatch, WritesFailedError } from './util.js';
 
 /** NAME of the controller. */
 export const NAME = 'replicaset';
@@ -80,32 +80,18 @@ export function createReplicaSetReconciler(deps: ReplicaSetDeps): Reconciler {
   };
 }
 
-/** claimPods returns the pods rs controls, adopting matching orphans and releasing non-matching ones. */
-async function claimPods(deps: ReplicaSetDeps, rs: ReplicaSet, pods: Pod[]): Promise<Pod[]> {
-  const owned: Pod[] = [];
-  const writes: Promise<void>[] = [];
-  const canAdopt = !rs.metadata.deletionTimestamp && !isEmptySelector(rs.spec.selector);
-  for (const pod of pods) {
-    const ref = controllerOf(pod);
-    const matches = canAdopt && labelSelectorMatches(rs.spec.selector, pod.metadata.labels);
-    if (ref) {
-      if (ref.uid !== rs.metadata.uid) continue;
-      if (matches || rs.metadata.deletionTimestamp) owned.push(pod);
-      else if (!pod.metadata.deletionTimestamp) writes.push(release(deps.client, PODS, pod, String(rs.metadata.uid)).catch(ignoreNotFound));
-      continue;
-    }
-    if (!matches || pod.metadata.deletionTimestamp || !isPodActive(pod)) continue;
-    writes.push(adopt(deps.client, PODS, pod, ownerRefTo(rs, 'apps/v1', 'ReplicaSet')));
-    owned.push(pod);
-  }
-  const results = await Promise.allSettled(writes);
-  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed.length > 0) throw new WritesFailedError('pod adoptions', failed.map((f) => f.reason));
-  return owned;
-}
-
-function ignoreNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
+/** claimPods returns the pods rs controls, adopting matching active orphans and releasing non-matching ones. */
+function claimPods(deps: ReplicaSetDeps, rs: ReplicaSet, pods: Pod[]): Promise<Pod[]> {
+  return claimObjects(pods, {
+    client: deps.client,
+    res: PODS,
+    owner: rs,
+    ownerApiVersion: 'apps/v1',
+    ownerKind: 'ReplicaSet',
+    matches: (pod) => !isEmptySelector(rs.spec.selector) && labelSelectorMatches(rs.spec.selector, pod.metadata.labels),
+    canAdopt: isPodActive,
+    what: 'pod adoptions',
+  });
 }
 
 /** newPodFor builds a pod from rs's template, named rs name + '-' + a random suffix from rng. */

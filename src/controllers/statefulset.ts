@@ -18,7 +18,7 @@ import { syncRevisions, templateOf, truncateHistory, type ControllerRevision } f
 import { CONTROLLER_UID_INDEX, controllerIndex } from './replicaset.js';
 import type { ControllerDefinition, ControllerEnv, ReconcileContext, Reconciler, Result } from './runtime/types.js';
 import { newClaims, newStatefulSetPod, ordinalOf, revisionOfPod, type PersistentVolumeClaim, type StatefulSet } from './statefulset-pods.js';
-import { adopt, availableInMs, isPodAvailable, isPodReady, ownerRefTo, release, stableStringify, WritesFailedError } from './util.js';
+import { claimObjects, ignoreNotFound, availableInMs, isPodAvailable, isPodReady, stableStringify } from './util.js';
 
 /** NAME of the controller. */
 export const NAME = 'statefulset';
@@ -81,29 +81,16 @@ function claimedAfterWrites(deps: StatefulSetDeps, set: StatefulSet): Pod[] {
 }
 
 /** claimPods adopts matching orphans named like members and releases owned pods that stopped matching. */
-async function claimPods(deps: StatefulSetDeps, set: StatefulSet): Promise<Pod[]> {
-  const owned: Pod[] = [];
-  const writes: Promise<void>[] = [];
-  for (const pod of candidatePods(deps, set)) {
-    const ref = controllerOf(pod);
-    const matches = labelSelectorMatches(set.spec.selector, pod.metadata.labels) && ordinalOf(set, pod) >= 0;
-    if (ref) {
-      if (ref.uid !== set.metadata.uid) continue;
-      if (matches) owned.push(pod);
-      else if (!pod.metadata.deletionTimestamp) writes.push(release(deps.client, PODS, pod, String(set.metadata.uid)).catch(ignoreNotFound));
-      continue;
-    }
-    if (!matches || pod.metadata.deletionTimestamp) continue;
-    writes.push(adopt(deps.client, PODS, pod, ownerRefTo(set, 'apps/v1', 'StatefulSet')));
-    owned.push(pod);
-  }
-  const failed = (await Promise.allSettled(writes)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed.length > 0) throw new WritesFailedError('pod adoptions', failed.map((f) => f.reason));
-  return owned;
-}
-
-function ignoreNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
+function claimPods(deps: StatefulSetDeps, set: StatefulSet): Promise<Pod[]> {
+  return claimObjects(candidatePods(deps, set), {
+    client: deps.client,
+    res: PODS,
+    owner: set,
+    ownerApiVersion: 'apps/v1',
+    ownerKind: 'StatefulSet',
+    matches: (pod) => labelSelectorMatches(set.spec.selector, pod.metadata.labels) && ordinalOf(set, pod) >= 0,
+    what: 'pod adoptions',
+  });
 }
 
 /** setAt builds the set as it was at revision rev (ApplyRevision): its template replaced. */

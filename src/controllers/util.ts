@@ -4,6 +4,7 @@
  */
 import type { ApiClient } from '../client/types.js';
 import { controllerOf } from '../api/meta.js';
+import { isNotFound } from '../api/errors.js';
 import type { KObject, OwnerReference, Pod } from '../api/types.js';
 import type { ResourceRef } from '../apiserver/protocol.js';
 
@@ -97,6 +98,57 @@ export async function adopt(client: ApiClient, res: ResourceRef, obj: KObject, r
 export async function release(client: ApiClient, res: ResourceRef, obj: KObject, ownerUid: string): Promise<void> {
   const refs = (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== ownerUid);
   await client.patch(res, obj.metadata.namespace, String(obj.metadata.name), 'merge', ownerReferencesPatch(obj, refs));
+}
+
+/** ClaimOptions says who claims, and which candidates belong to it. */
+export interface ClaimOptions<T extends KObject> {
+  client: ApiClient;
+  /** res is the candidates' resource (pods, replicasets…). */
+  res: ResourceRef;
+  owner: KObject;
+  ownerApiVersion: string;
+  ownerKind: string;
+  /** matches: the candidate belongs to owner (its selector, plus any rule of the controller). */
+  matches(obj: T): boolean;
+  /** canAdopt: an extra condition for adopting an orphan (default: any). */
+  canAdopt?(obj: T): boolean;
+  /** what names the objects in the error when adoptions fail ("pod adoptions"). */
+  what: string;
+}
+
+/**
+ * claimObjects is client-go's ControllerRefManager.ClaimObjects: of the candidates, it returns
+ * those owner controls — its own that still match, and matching orphans it adopts — and
+ * releases its own that stopped matching. While owner is being deleted it keeps what it has
+ * and adopts nothing. Adoption and release are patches guarded by uid and resourceVersion;
+ * failed adoptions throw WritesFailedError (the reconcile retries), a released object that
+ * is already gone is fine.
+ */
+export async function claimObjects<T extends KObject>(candidates: Iterable<T>, o: ClaimOptions<T>): Promise<T[]> {
+  const owned: T[] = [];
+  const writes: Promise<void>[] = [];
+  const ownerUid = String(o.owner.metadata.uid);
+  const deleting = !!o.owner.metadata.deletionTimestamp;
+  for (const obj of candidates) {
+    const ref = controllerOf(obj);
+    if (ref) {
+      if (ref.uid !== ownerUid) continue;
+      if (deleting || o.matches(obj)) owned.push(obj);
+      else if (!obj.metadata.deletionTimestamp) writes.push(release(o.client, o.res, obj, ownerUid).catch(ignoreNotFound));
+      continue;
+    }
+    if (deleting || obj.metadata.deletionTimestamp || !o.matches(obj) || (o.canAdopt && !o.canAdopt(obj))) continue;
+    writes.push(adopt(o.client, o.res, obj, ownerRefTo(o.owner, o.ownerApiVersion, o.ownerKind)));
+    owned.push(obj);
+  }
+  const failed = (await Promise.allSettled(writes)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length > 0) throw new WritesFailedError(o.what, failed.map((f) => f.reason));
+  return owned;
+}
+
+/** ignoreNotFound rethrows everything but NotFound. */
+export function ignoreNotFound(err: unknown): void {
+  if (!isNotFound(err)) throw err;
 }
 
 /** stableStringify is JSON with sorted object keys: equal values always print the same. */
