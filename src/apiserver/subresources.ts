@@ -110,23 +110,23 @@ export async function updateScale(reg: ApiRegistry, info: ResourceInfo, namespac
   return { code: 200, body: toScale(updated) };
 }
 
+/**
+ * patchScaleObject applies a PATCH body to a Scale: JSON patch, or merge patch (a strategic merge
+ * patch of a Scale is the same, it has no lists). Shared by built-in and custom resources.
+ */
+export function patchScaleObject(scale: KObject, patchType: PatchType, patch: unknown): KObject {
+  if (patchType !== 'json') return mergePatch(scale, patch) as KObject;
+  if (!Array.isArray(patch)) throw badRequest('json patch must be an array of operations');
+  try {
+    return jsonPatch.applyPatch(scale, patch as jsonPatch.Operation[], true, false).newDocument;
+  } catch (err) {
+    throw badRequest(`the JSON patch could not be applied: ${(err as Error).message}`);
+  }
+}
+
 /** patchScale is PATCH …/scale: merge (strategic is the same on a Scale) or JSON patch on the Scale object. */
 export async function patchScale(reg: ApiRegistry, info: ResourceInfo, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, opts: WriteOptions): Promise<OpResult> {
   requireSub(info, 'scale');
-  const updated = await reg.updateWith(info, namespace, name, (cur) => {
-    const scale = toScale(cur);
-    let patched: KObject;
-    if (patchType === 'json') {
-      if (!Array.isArray(patch)) throw badRequest('json patch must be an array of operations');
-      try {
-        patched = jsonPatch.applyPatch(scale, patch as jsonPatch.Operation[], true, false).newDocument;
-      } catch (err) {
-        throw badRequest(`the JSON patch could not be applied: ${(err as Error).message}`);
-      }
-    } else {
-      patched = mergePatch(scale, patch) as KObject;
-    }
-    return applyScale(reg, info, cur, patched, opts);
-  }, opts.dryRun);
+  const updated = await reg.updateWith(info, namespace, name, (cur) => applyScale(reg, info, cur, patchScaleObject(toScale(cur), patchType, patch), opts), opts.dryRun);
   return { code: 200, body: toScale(updated) };
 }

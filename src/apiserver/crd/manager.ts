@@ -13,11 +13,10 @@ import { nowRfc3339 } from '../../api/meta.js';
 import { CUSTOMRESOURCEDEFINITIONS, type ResourceInfo } from '../../api/resources.js';
 import type { KObject } from '../../api/types.js';
 import type { StrategyLike, TableOptions } from '../deps.js';
-import { mergePatch } from '../object-util.js';
 import type { PatchType, WriteOptions } from '../protocol.js';
 import type { ApiRegistry, OpResult } from '../registry.js';
 import type { CacheWatch } from '../watch-cache.js';
-import jsonPatch from 'fast-json-patch';
+import { patchScaleObject } from '../subresources.js';
 import { crdStrategy, crStrategy, servedCrd, versionCodec, type Crd, type ServedCrd, type ServedVersion } from './definition.js';
 import { crdGroupVersion, crdOpenApiDoc, docHash } from './openapi.js';
 import { crTable } from './table.js';
@@ -264,21 +263,7 @@ export class CrdManager {
   /** patchScale is PATCH <cr>/scale (merge or JSON patch on the Scale). */
   async patchScale(info: ResourceInfo, namespace: string | undefined, name: string, patchType: PatchType, patch: unknown, opts: WriteOptions): Promise<OpResult> {
     const served = this.scaled(info);
-    const updated = await this.reg.updateWith(info, namespace, name, (cur) => {
-      const scale = this.scaleOf(served, cur);
-      let patched: KObject;
-      if (patchType === 'json') {
-        if (!Array.isArray(patch)) throw badRequest('json patch must be an array of operations');
-        try {
-          patched = jsonPatch.applyPatch(scale, patch as jsonPatch.Operation[], true, false).newDocument;
-        } catch (err) {
-          throw badRequest(`the JSON patch could not be applied: ${(err as Error).message}`);
-        }
-      } else {
-        patched = mergePatch(scale, patch) as KObject;
-      }
-      return this.applyScale(info, served, cur, patched, opts);
-    }, opts.dryRun);
+    const updated = await this.reg.updateWith(info, namespace, name, (cur) => this.applyScale(info, served, cur, patchScaleObject(this.scaleOf(served, cur), patchType, patch), opts), opts.dryRun);
     return { code: 200, body: this.scaleOf(served, updated) };
   }
 }
