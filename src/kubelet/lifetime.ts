@@ -7,7 +7,7 @@
  * those, and `perl|python|node -e …` one-liners); else an image whose default command is a shell
  * with no command exits 0 at once — in pods with restartPolicy OnFailure / Never only: under
  * Always (Deployments, DaemonSets…) it runs until deleted, because `busybox` is the everyday
- * placeholder image of tests and demos and a crash-looping placeholder is never Ready (deviation,
+ * stand-in image of tests and demos and a crash-looping stand-in is never Ready (deviation,
  * see docs/nodes.md); everything else runs until deleted.
  */
 import type { Container, Pod } from '../api/types.js';
