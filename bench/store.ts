@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- store [--json PATH] [--quick] [--kills N] [--rounds N] [--only put-1,watch-100] [--colocated]`: the embedded store against a real
+ * `npm run bench -- store [--json PATH] [--quick] [--kills N] [--rounds N] [--only put-1,watch-100] [--separate-only] [--no-warmup]`: the embedded store against a real
  * etcd 3.4 on loopback, the same workloads in one run, both under fsync durability:
  *
  *   put-1         pod-sized puts, 1 client in sequence           ops/s = acknowledged puts/s
@@ -10,7 +10,9 @@
  *                 p99 = one whole list
  *
  * Embedded = one `store-shard` actor on its own worker thread, driven by a client actor on
- * another worker (the apiserver's situation: every call crosses threads). etcd = etcd3's gRPC
+ * another worker (the apiserver's situation under `controlPlane: separate`: every call crosses
+ * threads); and again with the client on the shard's worker (`controlPlane: shared`), reported as
+ * `colocated`. Each round runs separate, colocated, etcd in turn. etcd = etcd3's gRPC
  * client in the main thread against /usr/bin/etcd on loopback (default fsync). Optionally
  * (`--kills N`) a write storm with N random kills of the shard's worker, reporting lost writes.
  *
@@ -214,39 +216,63 @@ export async function run(args: string[]): Promise<void> {
   // (median of `rounds`): on a shared machine, load drift then hits both alike.
   const rounds = Number(arg(args, 'rounds', args.includes('--quick') ? '1' : '3'));
   const embedded: Record<string, Result> = {};
+  const colocatedRes: Record<string, Result> = {};
   const etcdRes: Record<string, Result> = {};
   const etcd = await startEtcd();
   const client = createEtcdStoreClient({ endpoints: [etcd.endpoint], clock: new RealClock(), rng: new SeededRng(1), compactIntervalMs: 0, timeoutMs: 600_000 });
-  // --colocated puts the driver on the shard's worker, as `workers.controlPlane: shared` puts the
-  // apiserver beside its store (k3s-style, an in-process datastore): no thread hop per call.
-  const colocated = args.includes('--colocated');
-  const shard = { id: 'store/0', kind: 'store-shard', params: { shardId: 0, dataDir: join(dir, 'embedded'), durability: 'fsync' } };
-  const driver = { id: 'driver', kind: 'store-bench-driver' };
-  const rt = await startRuntime({
-    mode: 'workers',
-    hosts: colocated
-      ? [{ name: 'store-0', actors: [shard, driver] }]
-      : [
-          { name: 'store-0', actors: [shard] },
-          { name: 'client', actors: [driver] },
-        ],
-    registryModule: fileURLToPath(import.meta.url),
-  });
+  // Two placements of the embedded store, each its own runtime, shard and data dir:
+  //   separate   the driver on another worker than the shard, as `workers.controlPlane: separate`
+  //              (the default) places the apiserver: every call crosses threads;
+  //   colocated  the driver on the shard's worker, as `controlPlane: shared` puts the apiserver
+  //              beside its store (k3s-style, an in-process datastore): no thread hop per call.
+  // --separate-only skips the second one.
+  const both = !args.includes('--separate-only');
+  const warmup = !args.includes('--no-warmup') && !args.includes('--quick');
+  const start = async (placement: 'separate' | 'colocated') => {
+    const shard = { id: 'store/0', kind: 'store-shard', params: { shardId: 0, dataDir: join(dir, placement), durability: 'fsync' } };
+    const driver = { id: 'driver', kind: 'store-bench-driver' };
+    return startRuntime({
+      mode: 'workers',
+      hosts:
+        placement === 'colocated'
+          ? [{ name: 'store-0', actors: [shard, driver] }]
+          : [
+              { name: 'store-0', actors: [shard] },
+              { name: 'client', actors: [driver] },
+            ],
+      registryModule: fileURLToPath(import.meta.url),
+    });
+  };
+  const rtSeparate = await start('separate');
+  const rtColocated = both ? await start('colocated') : undefined;
   try {
     for (const w of workloads) {
       const e: Result[] = [];
+      const c: Result[] = [];
       const t: Result[] = [];
       // The 150k list preloads its keys each round: one round (of sizes.listRounds lists) is enough.
+      // One warm-up round per backend first (JIT, first allocations, etcd's and the shard's
+      // first log segment), discarded: round 0 was consistently the slowest for all three.
+      if (w !== 'list-150k' && warmup) {
+        const msg = { type: 'benchRun', workload: w, sizes, round: -1 };
+        await rtSeparate.ask<Result>('driver', msg, ASK);
+        if (rtColocated) await rtColocated.ask<Result>('driver', msg, ASK);
+        await runWorkload(client, w, sizes, -1);
+      }
       for (let r = 0; r < (w === 'list-150k' ? 1 : rounds); r++) {
-        e.push(await rt.ask<Result>('driver', { type: 'benchRun', workload: w, sizes, round: r }, ASK));
+        const msg = { type: 'benchRun', workload: w, sizes, round: r };
+        e.push(await rtSeparate.ask<Result>('driver', msg, ASK));
+        if (rtColocated) c.push(await rtColocated.ask<Result>('driver', msg, ASK));
         t.push(await runWorkload(client, w, sizes, r));
-        process.stderr.write(`${w} round ${r}: embedded ${JSON.stringify(e[r])} etcd ${JSON.stringify(t[r])}\n`);
+        process.stderr.write(`${w} round ${r}: embedded ${JSON.stringify(e[r])}${rtColocated ? ` colocated ${JSON.stringify(c[r])}` : ''} etcd ${JSON.stringify(t[r])}\n`);
       }
       embedded[w] = median(e);
+      if (rtColocated) colocatedRes[w] = median(c);
       etcdRes[w] = median(t);
     }
   } finally {
-    await rt.stop();
+    await rtSeparate.stop();
+    await rtColocated?.stop();
     await client.close();
     await etcd.stop();
   }
@@ -258,24 +284,35 @@ export async function run(args: string[]): Promise<void> {
   const result = {
     sizes,
     rounds,
-    placement: colocated ? 'client on the shard worker' : 'client on another worker',
+    warmupRounds: warmup ? 1 : 0,
     workloads: workloads.map((name) => ({
       name,
+      // embedded: the shard on its own worker, the client on another (the default placement).
       embedded: embedded[name],
       etcd: etcdRes[name],
       // ratio: embedded throughput over etcd's (> 1 = embedded faster).
       ratio: round(embedded[name].opsPerSec / etcdRes[name].opsPerSec),
+      // colocated: the client on the shard's worker (`controlPlane: shared`), against the same etcd rounds.
+      ...(both ? { colocated: { embedded: colocatedRes[name], ratio: round(colocatedRes[name].opsPerSec / etcdRes[name].opsPerSec) } } : {}),
     })),
     killStorm: storm,
   };
   writeFileSync(jsonPath, JSON.stringify(result, null, 2));
   const pad = (s: string | number, n: number) => String(s).padStart(n);
-  console.log(`${'workload'.padEnd(12)}${pad('embedded ops/s', 16)}${pad('p99 ms', 9)}${pad('etcd ops/s', 12)}${pad('p99 ms', 9)}${pad('ratio', 8)}`);
+  console.log(
+    `${'workload'.padEnd(12)}${pad('embedded ops/s', 16)}${pad('p99 ms', 9)}${pad('etcd ops/s', 12)}${pad('p99 ms', 9)}${pad('ratio', 8)}` +
+      (both ? `${pad('colocated ops/s', 17)}${pad('p99 ms', 9)}${pad('ratio', 8)}` : ''),
+  );
   for (const w of result.workloads) {
-    console.log(`${w.name.padEnd(12)}${pad(w.embedded.opsPerSec, 16)}${pad(w.embedded.p99Ms, 9)}${pad(w.etcd.opsPerSec, 12)}${pad(w.etcd.p99Ms, 9)}${pad(w.ratio + '×', 8)}`);
+    console.log(
+      `${w.name.padEnd(12)}${pad(w.embedded.opsPerSec, 16)}${pad(w.embedded.p99Ms, 9)}${pad(w.etcd.opsPerSec, 12)}${pad(w.etcd.p99Ms, 9)}${pad(w.ratio + '×', 8)}` +
+        (w.colocated ? `${pad(w.colocated.embedded.opsPerSec, 17)}${pad(w.colocated.embedded.p99Ms, 9)}${pad(w.colocated.ratio + '×', 8)}` : ''),
+    );
   }
-  const wd = result.workloads.find((w) => w.name === 'watch-100')?.embedded.deliveryP99Ms;
-  if (wd !== undefined) console.log(`watch delivery p99, shard publish → subscriber (embedded): ${wd} ms`);
+  const watch = result.workloads.find((w) => w.name === 'watch-100');
+  if (watch) {
+    console.log(`watch delivery p99, shard publish → subscriber: ${watch.embedded.deliveryP99Ms} ms (separate)` + (watch.colocated ? `, ${watch.colocated.embedded.deliveryP99Ms} ms (colocated)` : ''));
+  }
   if (storm) console.log(`kill storm: ${JSON.stringify(storm)}`);
   console.log(`json: ${jsonPath}`);
 }

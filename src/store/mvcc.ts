@@ -173,7 +173,9 @@ export class Mvcc {
     for (const [key, h] of this.index.entries()) {
       let n = h.length;
       while (n > 0 && h[n - 1].main > at) n--;
-      if (n > 0) keys.push([key, n === h.length ? h : h.slice(0, n)]);
+      // Always a copy: the shard encodes the snapshot after an await, and txns or a compaction
+      // received meanwhile push to and splice the live history arrays.
+      if (n > 0) keys.push([key, h.slice(0, n)]);
     }
     const leases: [number, number][] = [...this.leases.all()].map((l) => [l.id, l.ttl]);
     return { revision: at, compactRevision: this.compactRev, leaseMaxId: this.leases.maxId, leases, keys };

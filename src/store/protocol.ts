@@ -47,6 +47,8 @@ export interface StoreShardParams {
   compactIntervalMs?: number;
   /** snapshotBytes: log bytes written after which the shard snapshots and starts a new log generation (default 64 MiB). */
   snapshotBytes?: number;
+  /** walPreallocBytes: under fsync, how far ahead of the writes the log is zero-filled (default 4 MiB; 0 = never). */
+  walPreallocBytes?: number;
   /** leaseTickMs: how often expired leases are revoked (default 500 ms). */
   leaseTickMs?: number;
 }

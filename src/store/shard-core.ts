@@ -103,6 +103,7 @@ export class ShardCore {
       log: deps.log,
       tmpTag: deps.epoch,
       snapshotBytes: params.snapshotBytes,
+      walPreallocBytes: params.walPreallocBytes,
       now: deps.now ?? (() => 0),
     });
     if (stats.tornBytes > 0) deps.log.warn('store wal: ignored torn tail', { shard: params.shardId, tornBytes: stats.tornBytes });

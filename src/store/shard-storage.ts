@@ -1,9 +1,11 @@
 /**
  * ShardStorage is a shard's files: a snapshot plus write-ahead log generations.
  *
- *   store-<n>.snap          msgpack(MvccState) framed like a WAL record (length, crc32), written
- *                           to a unique .tmp, fsynced, renamed, directory fsynced; it names the
- *                           first WAL generation (walGen) that is NOT contained in it
+ *   store-<n>.snap          frames like the WAL's (length, crc32, msgpack): a header (revisions,
+ *                           leases, walGen, number of chunks) then the key histories in chunks of
+ *                           ~1 MiB; written to a unique .tmp, fsynced, renamed, directory fsynced.
+ *                           walGen is the first WAL generation NOT contained in it. (Version 1, one
+ *                           frame holding the whole state, is still read.)
  *   store-<n>.<gen>.wal     WAL generations; recovery replays every gen ≥ walGen in order
  *
  * Recovery = load the snapshot, replay the generations after it (skipping records the snapshot
@@ -17,7 +19,9 @@
  * While running, a snapshot is taken in the background once the log since the last one reaches
  * `snapshotBytes` and at least the size of the last snapshot (amortised O(1) per byte written):
  * the state is captured at the durable head synchronously, appends move to a new generation at
- * once, and the snapshot file is written while writes go on.
+ * once, and the snapshot file is written while writes go on: chunk by chunk, each chunk encoded
+ * and then handed to the thread pool, so a 200 MB snapshot never stops the shard for more than
+ * the encoding of one chunk (a few ms) at a time.
  */
 import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,7 +30,7 @@ import { WalCorruptError } from './errors.js';
 import { Mvcc } from './mvcc.js';
 import type { MvccState, WalRecord } from './mvcc.js';
 import { Wal, decodeFrames, encodeFrames, walFile } from './wal.js';
-import type { WalSyncPolicy } from './wal.js';
+import type { WalOptions, WalSyncPolicy } from './wal.js';
 
 /** DEFAULT_SNAPSHOT_BYTES: log bytes after which a running shard snapshots (64 MiB, like a bbolt-less etcd's snapshot-count). */
 export const DEFAULT_SNAPSHOT_BYTES = 64 * 1024 * 1024;
@@ -46,11 +50,27 @@ export function snapshotFile(dataDir: string, shardId: number): string {
   return join(dataDir, `store-${shardId}.snap`);
 }
 
-interface SnapshotFileBody {
+/** SnapshotV1 is issue 3's first format: the whole state in one frame. */
+interface SnapshotV1 {
   v: 1;
   walGen: number;
   state: MvccState;
 }
+
+/** SnapshotHeader is the first frame of a version-2 snapshot; `chunks` SnapshotChunk frames follow. */
+interface SnapshotHeader extends Omit<MvccState, 'keys'> {
+  v: 2;
+  walGen: number;
+  chunks: number;
+}
+
+/** SnapshotChunk is a run of key histories (an object, so the WAL decoder does not flatten it). */
+interface SnapshotChunk {
+  k: MvccState['keys'];
+}
+
+/** SNAPSHOT_CHUNK_BYTES: value bytes per snapshot chunk (one encode between two yields). */
+const SNAPSHOT_CHUNK_BYTES = 1024 * 1024;
 
 /** ShardStorage: see the module comment. */
 export class ShardStorage {
@@ -67,11 +87,12 @@ export class ShardStorage {
     private gen: number,
     private lastSnapshotBytes: number,
     private readonly snapshotBytes: number,
+    private readonly walOptions: WalOptions,
   ) {}
 
   /** open recovers the shard's state and returns storage ready to append to a fresh generation. */
   static async open(
-    opts: { dataDir: string; shardId: number; policy: WalSyncPolicy; log: Logger; tmpTag: string; snapshotBytes?: number; now: () => number },
+    opts: { dataDir: string; shardId: number; policy: WalSyncPolicy; log: Logger; tmpTag: string; snapshotBytes?: number; walPreallocBytes?: number; now: () => number },
   ): Promise<{ storage: ShardStorage; mvcc: Mvcc; stats: RecoveryStats }> {
     const t0 = opts.now();
     const { dataDir, shardId } = opts;
@@ -90,8 +111,12 @@ export class ShardStorage {
       walRecords += r.records.length;
     }
     const gen = Math.max(fromGen, ...gens) + 1;
-    const wal = await Wal.create(walFile(dataDir, shardId, gen), opts.policy);
-    const storage = new ShardStorage(dataDir, shardId, opts.policy, opts.log, opts.tmpTag, wal, gen, snap?.bytes ?? 0, opts.snapshotBytes ?? DEFAULT_SNAPSHOT_BYTES);
+    const walOptions: WalOptions = {
+      preallocBytes: opts.walPreallocBytes,
+      onPreallocError: (err) => opts.log.warn('store wal: preallocation failed; appends go on without it', { shard: shardId, err: err.message }),
+    };
+    const wal = await Wal.create(walFile(dataDir, shardId, gen), opts.policy, walOptions);
+    const storage = new ShardStorage(dataDir, shardId, opts.policy, opts.log, opts.tmpTag, wal, gen, snap?.bytes ?? 0, opts.snapshotBytes ?? DEFAULT_SNAPSHOT_BYTES, walOptions);
     // Always re-snapshot at start when there was anything: it makes every older generation dead.
     if (snap || gens.length > 0) await storage.writeSnapshot(mvcc.exportState(mvcc.revision), gen);
     const stats: RecoveryStats = {
@@ -123,7 +148,7 @@ export class ShardStorage {
    */
   async startSnapshot(state: MvccState): Promise<void> {
     const gen = this.gen + 1;
-    const next = await Wal.create(walFile(this.dataDir, this.shardId, gen), this.policy);
+    const next = await Wal.create(walFile(this.dataDir, this.shardId, gen), this.policy, this.walOptions);
     const old = this.wal;
     this.wal = next;
     this.gen = gen;
@@ -141,21 +166,29 @@ export class ShardStorage {
   }
 
   private async writeSnapshot(state: MvccState, walGen: number): Promise<void> {
-    const body: SnapshotFileBody = { v: 1, walGen, state };
-    const bytes = encodeFrames([body as unknown as WalRecord]);
+    const { keys, ...rest } = state;
+    const chunks = chunkKeys(keys);
+    const header: SnapshotHeader = { v: 2, walGen, ...rest, chunks: chunks.length };
     const file = snapshotFile(this.dataDir, this.shardId);
     const tmp = `${file}.${this.tmpTag}.tmp`;
     const fh = await open(tmp, 'w');
+    let size = 0;
     try {
-      let written = 0;
-      while (written < bytes.length) written += (await fh.write(bytes, written, bytes.length - written)).bytesWritten;
+      // Each frame is encoded just before its write: the await between two writes lets the
+      // shard serve txns, so the snapshot costs no long pause however big the state is.
+      for (const body of [header, ...chunks.map((k): SnapshotChunk => ({ k }))]) {
+        const bytes = encodeFrames([body as unknown as WalRecord]);
+        let written = 0;
+        while (written < bytes.length) written += (await fh.write(bytes, written, bytes.length - written, size + written)).bytesWritten;
+        size += bytes.length;
+      }
       await fh.datasync();
     } finally {
       await fh.close();
     }
     await rename(tmp, file);
     await fsyncDir(this.dataDir);
-    this.lastSnapshotBytes = bytes.length;
+    this.lastSnapshotBytes = size;
     // Everything below walGen is in the snapshot now; leftover tmp files are dead incarnations'.
     for (const g of await listGens(this.dataDir, this.shardId)) if (g < walGen) await unlinkQuiet(walFile(this.dataDir, this.shardId, g === 0 ? undefined : g));
     for (const f of await readdir(this.dataDir)) {
@@ -164,7 +197,7 @@ export class ShardStorage {
   }
 }
 
-async function readSnapshot(file: string): Promise<{ body: SnapshotFileBody; bytes: number } | undefined> {
+async function readSnapshot(file: string): Promise<{ body: { walGen: number; state: MvccState }; bytes: number } | undefined> {
   let buf: Uint8Array;
   try {
     buf = await readFile(file);
@@ -174,8 +207,37 @@ async function readSnapshot(file: string): Promise<{ body: SnapshotFileBody; byt
   }
   // A snapshot is renamed into place only once complete: an unreadable one is corruption.
   const { records, validBytes } = decodeFrames(buf);
-  if (records.length !== 1 || validBytes !== buf.length) throw new WalCorruptError(file, validBytes, 'snapshot frame is incomplete or fails its crc');
-  return { body: records[0] as unknown as SnapshotFileBody, bytes: buf.length };
+  const frames = records as unknown as (SnapshotV1 | SnapshotHeader | SnapshotChunk)[];
+  const head = frames[0];
+  const complete =
+    validBytes === buf.length &&
+    head !== undefined &&
+    'v' in head &&
+    ((head.v === 1 && frames.length === 1) || (head.v === 2 && frames.length === head.chunks + 1 && frames.slice(1).every((f) => 'k' in f)));
+  if (!complete) throw new WalCorruptError(file, validBytes, 'snapshot frames are incomplete or fail their crc');
+  if (head.v === 1) return { body: head, bytes: buf.length };
+  const { v: _v, walGen, chunks: _n, ...rest } = head as SnapshotHeader;
+  const keys: MvccState['keys'] = [];
+  for (const f of frames.slice(1) as SnapshotChunk[]) for (const kv of f.k) keys.push(kv);
+  return { body: { walGen, state: { ...rest, keys } }, bytes: buf.length };
+}
+
+/** chunkKeys splits key histories into runs of about SNAPSHOT_CHUNK_BYTES of values each. */
+function chunkKeys(keys: MvccState['keys']): MvccState['keys'][] {
+  const out: MvccState['keys'][] = [];
+  let cur: MvccState['keys'] = [];
+  let bytes = 0;
+  for (const kh of keys) {
+    cur.push(kh);
+    for (const e of kh[1]) bytes += 64 + kh[0].length + (e.kv?.value.length ?? 0);
+    if (bytes >= SNAPSHOT_CHUNK_BYTES) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
 }
 
 /** listGens returns the WAL generations present for a shard, ascending (0 = the issue-2 single log). */
