@@ -20,6 +20,7 @@ import { ensureDefaultStorageClass, ensureSystemNamespaces, ensureSystemPriority
 import type { CacheWatch } from './watch-cache.js';
 import { isLogStreamMsg, kubeletActorId, type LogSink, type LogStreamMsg, type PodLogSource, type PodLogsReply } from './logs.js';
 import type { ApiMetricsRequest } from './metrics.js';
+import type { SplitGroupConfig } from '../store/client.js';
 
 /** APISERVER_KIND is the actor kind registered for the apiserver. */
 export const APISERVER_KIND = 'apiserver';
@@ -30,6 +31,8 @@ export interface ApiServerParams {
   host?: string;
   storeShards: number;
   storeByPrefix?: Record<string, number>;
+  /** storeSplit: split groups (spec.store.split): members and the shared revision counter of each. */
+  storeSplit?: SplitGroupConfig[];
   /** storeBackend: 'embedded' shards (default) or a real 'etcd' at storeEndpoints (spec.store). */
   storeBackend?: StoreBackendKind;
   storeEndpoints?: string[];
@@ -155,7 +158,7 @@ export function createApiServerBehavior(rawParams: unknown): Behavior<ApiServerM
 
   return {
     async started(ctx) {
-      store = await openStoreBackend(ctx, { backend: params.storeBackend, endpoints: params.storeEndpoints, shards: params.storeShards, byPrefix: params.storeByPrefix });
+      store = await openStoreBackend(ctx, { backend: params.storeBackend, endpoints: params.storeEndpoints, shards: params.storeShards, byPrefix: params.storeByPrefix, split: params.storeSplit });
       // Like kube-apiserver waiting for etcd: a store shard that is itself restarting is not a
       // reason to fail start-up (and be restarted in a loop); each attempt builds afresh.
       server = await retryWhileStorageUnavailable(ctx.clock, async (n) => {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { RESOURCES } from '../api/resources.js';
 
 const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+|[KMGTPE]i?|m|k)?$/;
 const quantity = z.union([z.string().regex(QUANTITY, 'must be a Kubernetes quantity such as "4", "500m" or "16Gi"'), z.number().nonnegative()]).transform(String);
@@ -51,13 +52,19 @@ const spec = z
         durability: durability.default('fsync'),
         /** byPrefix pins resources (e.g. "pods", "apps/deployments") to a shard index. */
         byPrefix: z.record(z.string(), z.number().int().min(0)).default({}),
+        /**
+         * split spreads a resource over shards of its own, e.g. { pods: 3 }: 3 more shards
+         * (store/<shards>…) hold only pods, each pod on one of them, with one revision counter
+         * between them so the resource keeps one resourceVersion sequence (docs/store.md).
+         */
+        split: z.record(z.string(), z.number().int().min(2).max(31)).default({}),
         /** backend: the embedded shards (default) or a real etcd v3 cluster at endpoints (shards/durability then unused). */
         backend: z.enum(['embedded', 'etcd']).default('embedded'),
         /** endpoints: etcd client URLs, e.g. ["http://127.0.0.1:2379"] (backend etcd). */
         endpoints: z.array(z.string().regex(/^https?:\/\/.+/, 'an http(s):// URL')).default([]),
       })
       .strict()
-      .default({ shards: 1, durability: 'fsync', byPrefix: {}, backend: 'embedded', endpoints: [] }),
+      .default({ shards: 1, durability: 'fsync', byPrefix: {}, split: {}, backend: 'embedded', endpoints: [] }),
     workers: z
       .object({
         /** nodeHosts: how many worker threads host the virtual nodes' kubelets and kube-proxies. */
@@ -146,9 +153,30 @@ export function parseTopology(doc: unknown, file: string): Topology {
     throw new ConfigError(file, [{ path: 'spec.store.endpoints', message: 'backend etcd needs at least one endpoint' }]);
   }
   for (const [prefix, shard] of Object.entries(t.spec.store.byPrefix)) {
+    const bad = resourceNameProblem(prefix);
+    if (bad) throw new ConfigError(file, [{ path: `spec.store.byPrefix.${prefix}`, message: bad }]);
     if (shard >= t.spec.store.shards) throw new ConfigError(file, [{ path: `spec.store.byPrefix.${prefix}`, message: `shard ${shard} does not exist (spec.store.shards is ${t.spec.store.shards})` }]);
   }
+  for (const resource of Object.keys(t.spec.store.split)) {
+    const bad = resourceNameProblem(resource);
+    if (bad) throw new ConfigError(file, [{ path: `spec.store.split.${resource}`, message: bad }]);
+    if (t.spec.store.backend === 'etcd') throw new ConfigError(file, [{ path: `spec.store.split.${resource}`, message: 'split needs the embedded store (a real etcd has one revision for everything already)' }]);
+    if (resource in t.spec.store.byPrefix) throw new ConfigError(file, [{ path: `spec.store.split.${resource}`, message: `${resource} is also pinned by spec.store.byPrefix: a resource is either split or pinned` }]);
+  }
   return t;
+}
+
+/** BUILTIN_RESOURCES: how the topology names built-in resources ("pods", "apps/deployments"). */
+const BUILTIN_RESOURCES = new Set(RESOURCES.map((r) => (r.group ? `${r.group}/${r.resource}` : r.resource)));
+
+/**
+ * resourceNameProblem checks a resource named in spec.store: a built-in resource ("pods",
+ * "apps/deployments") or a key prefix ("/registry/example.com/widgets/", e.g. for a CRD).
+ */
+function resourceNameProblem(name: string): string | undefined {
+  if (name.startsWith('/registry/')) return undefined;
+  if (BUILTIN_RESOURCES.has(name)) return undefined;
+  return `unknown resource "${name}": use a built-in resource as kubectl names it with its group ("pods", "apps/deployments") or a key prefix "/registry/<group>/<resource>/"`;
 }
 
 /** loadTopology reads, parses and validates a topology YAML file. */

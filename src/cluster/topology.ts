@@ -16,6 +16,8 @@ import type { HostSpec } from '../actors/runtime.js';
 import { controllerManagerActors } from '../controllers/index.js';
 import { nodeHostActors, type VirtualNodeSpec } from '../kubelet/index.js';
 import { schedulerActors } from '../scheduler/index.js';
+import type { SplitGroupConfig } from '../store/client.js';
+import { newSequenceBuffer } from '../store/sequence.js';
 import { totalNodes, type Topology } from './config.js';
 import { nthHost, nthSubnet, subnetCount } from './network.js';
 
@@ -61,12 +63,28 @@ export function virtualNodes(t: Topology): VirtualNodeSpec[] {
 export function controlPlaneActors(t: Topology, o: ClusterPlanOptions): ActorSpec[] {
   const s = t.spec;
   // On a real etcd there are no shard actors: the apiserver talks to etcd directly.
-  const shardCount = s.store.backend === 'etcd' ? 0 : s.store.shards;
+  const embedded = s.store.backend !== 'etcd';
+  const shardCount = embedded ? s.store.shards : 0;
   const shards: ActorSpec[] = Array.from({ length: shardCount }, (_, i) => ({
     id: `store/${i}`,
     kind: 'store-shard',
     params: { shardId: i, dataDir: o.dataDir, durability: s.store.durability },
   }));
+  // Split groups: more shards after the hashed ones, each group with its shared revision counter
+  // (a SharedArrayBuffer: actor params reach workers by structured clone, which shares it).
+  const split: SplitGroupConfig[] = [];
+  if (embedded) {
+    for (const [resource, members] of Object.entries(s.store.split)) {
+      const sequence = newSequenceBuffer();
+      const ids: string[] = [];
+      for (let m = 0; m < members; m++) {
+        const shardId = shards.length;
+        ids.push(`store/${shardId}`);
+        shards.push({ id: `store/${shardId}`, kind: 'store-shard', params: { shardId, dataDir: o.dataDir, durability: s.store.durability, group: { sequence, members, member: m } } });
+      }
+      split.push({ prefix: resource, shards: ids, sequence });
+    }
+  }
   const apiserver: ActorSpec = {
     id: 'apiserver',
     kind: 'apiserver',
@@ -75,6 +93,7 @@ export function controlPlaneActors(t: Topology, o: ClusterPlanOptions): ActorSpe
       host: s.apiserver.bindAddress,
       storeShards: s.store.shards,
       storeByPrefix: s.store.byPrefix,
+      storeSplit: split,
       storeBackend: s.store.backend,
       storeEndpoints: s.store.endpoints,
       serviceCIDR: s.network.serviceCIDR,
@@ -82,6 +101,11 @@ export function controlPlaneActors(t: Topology, o: ClusterPlanOptions): ActorSpe
     },
   };
   return [...shards, apiserver, ...schedulerActors(), ...controllerManagerActors()];
+}
+
+/** storeShardCount: the hashed shards plus every split group's members. */
+export function storeShardCount(t: Topology): number {
+  return t.spec.store.shards + Object.values(t.spec.store.split).reduce((n, m) => n + m, 0);
 }
 
 /** planCluster places every actor of the topology on its host. */
@@ -109,7 +133,7 @@ export function planCluster(t: Topology, o: ClusterPlanOptions): ClusterPlan {
   ];
   if (t.spec.workers.controlPlane === 'separate') {
     groups.push(
-      { name: 'store', roles: ['store'], count: t.spec.store.shards },
+      { name: 'store', roles: ['store'], count: storeShardCount(t) },
       { name: 'scheduler', roles: ['scheduler'], count: 1 },
       { name: 'controller-manager', roles: ['controller'], count: 1 },
     );

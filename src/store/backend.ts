@@ -6,7 +6,7 @@
  * (withKeyTtl, 1 h by default) through leases.
  */
 import type { ActorContext, ActorId } from '../actors/types.js';
-import { createStoreClient, shardRouter } from './client.js';
+import { createStoreClient, shardRouter, type SplitGroupConfig } from './client.js';
 import { EVENT_TTL_RULES, withKeyTtl } from './key-ttl.js';
 import type { KeyTtlRule } from './key-ttl.js';
 import type { StoreWatchMsg } from './protocol.js';
@@ -21,7 +21,10 @@ export interface StoreBackendConfig {
   /** endpoints: etcd client URLs (backend etcd), e.g. ['http://127.0.0.1:2379']. */
   endpoints?: string[];
   shards: number;
+  /** byPrefix pins a resource ("pods", "apps/deployments") or a key prefix ("/registry/…/") to a shard. */
   byPrefix?: Record<string, number>;
+  /** split: resources spread over several shards with one revision counter (see SplitGroupConfig). */
+  split?: SplitGroupConfig[];
   /** eventTtlSeconds: kube-apiserver's --event-ttl (default 3600; 0 = Events never expire). */
   eventTtlSeconds?: number;
   timeoutMs?: number;
@@ -56,7 +59,11 @@ export async function openStoreBackend(ctx: ActorContext, cfg: StoreBackendConfi
       close: () => etcd.close(),
     };
   }
-  const embedded = createStoreClient(ctx, shardRouter({ shards: cfg.shards, byPrefix: cfg.byPrefix }), { timeoutMs: cfg.timeoutMs });
+  const byPrefix = Object.fromEntries(Object.entries(cfg.byPrefix ?? {}).map(([r, n]) => [registryPrefix(r), n]));
+  const split = (cfg.split ?? []).map((g) => ({ ...g, prefix: registryPrefix(g.prefix) }));
+  const splitRoutes = Object.fromEntries(split.map((g) => [g.prefix, g.shards.map(shardIndex)]));
+  const route = shardRouter({ shards: cfg.shards + split.reduce((n, g) => n + g.shards.length, 0), byPrefix, split: splitRoutes });
+  const embedded = createStoreClient(ctx, route, { timeoutMs: cfg.timeoutMs, groups: split });
   return {
     kind: 'embedded',
     client: rules.length ? withKeyTtl(embedded, rules, ctx.clock) : embedded,
@@ -64,4 +71,20 @@ export async function openStoreBackend(ctx: ActorContext, cfg: StoreBackendConfi
     shardDown: (shard) => embedded.shardDown(shard),
     close: async () => {},
   };
+}
+
+/**
+ * registryPrefix turns a resource as the topology names it — "pods", "apps/deployments", a CRD's
+ * "example.com/widgets" — into its key prefix ("/registry/pods/", "/registry/apps/deployments/");
+ * a key prefix ("/registry/…") is kept as it is.
+ */
+export function registryPrefix(resource: string): string {
+  if (resource.startsWith('/')) return resource.endsWith('/') ? resource : resource + '/';
+  return `/registry/${resource.replace(/^\/+|\/+$/g, '')}/`;
+}
+
+function shardIndex(id: ActorId): number {
+  const n = Number(id.slice(id.indexOf('/') + 1));
+  if (!id.startsWith('store/') || !Number.isInteger(n)) throw new RangeError(`split group member ${id} is not a store/<n> shard`);
+  return n;
 }

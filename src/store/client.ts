@@ -15,7 +15,8 @@ import { WatchCanceledError, messages } from './errors.js';
 import { storeShardId } from './protocol.js';
 import { LEASE_ID_STRIDE } from './lease.js';
 import type { StoreCompacted, StoreLeaseGranted, StoreLeaseTtl, StoreProgress, StoreShardRequest, StoreShardStatus, StoreTxnReply, StoreWatchMsg, StoreWatchStarted } from './protocol.js';
-import type { LeaseGrant, LeaseTimeToLive, LeasingStoreClient, RangeOptions, RangeResult, StoreWatchOptions, StoreWatchSink, TxnRequest, TxnResult } from './types.js';
+import { RevisionSequence } from './sequence.js';
+import type { KeyValue, LeaseGrant, LeaseTimeToLive, LeasingStoreClient, RangeOptions, RangeResult, StoreWatchEvent, StoreWatchOptions, StoreWatchSink, TxnRequest, TxnResult } from './types.js';
 
 /** StoreClientOptions: ask deadlines. */
 export interface StoreClientOptions {
@@ -23,6 +24,25 @@ export interface StoreClientOptions {
   timeoutMs?: number;
   /** watchTimeoutMs bounds the ask that registers a watch (default timeoutMs). */
   watchTimeoutMs?: number;
+  /** groups are the split groups (`spec.store.split`): prefix ranges and watches under them span every member. */
+  groups?: SplitGroupConfig[];
+}
+
+/**
+ * SplitGroupConfig: one resource prefix whose keys are spread over several shards (the router
+ * hashes each key to a member), which share one revision counter (sequence.ts).
+ */
+export interface SplitGroupConfig {
+  prefix: string;
+  /** shards: the members, in member order. */
+  shards: ActorId[];
+  sequence: SharedArrayBuffer;
+}
+
+interface Group {
+  prefix: string;
+  shards: ActorId[];
+  seq: RevisionSequence;
 }
 
 /** ActorStoreClient is a StoreClient plus the hooks its owning actor must call. */
@@ -56,6 +76,9 @@ export function createStoreClient(ctx: ActorContext, route: (key: string) => Act
   const monitored = new Set<ActorId>();
   let seq = 0;
   const pushes = new PushCounter(ctx, timeoutMs);
+  const groups: Group[] = (opts.groups ?? []).map((g) => ({ prefix: g.prefix, shards: g.shards, seq: new RevisionSequence(g.sequence, g.shards.length) }));
+  /** groupOf: the split group a prefix range or watch falls in (a key under its prefix). */
+  const groupOf = (key: string, prefix: boolean | undefined): Group | undefined => (prefix ? groups.find((g) => key.startsWith(g.prefix)) : undefined);
 
   const ask = <R>(shard: ActorId, msg: StoreShardRequest, t = timeoutMs): Promise<R> => ctx.ask<R>(shard, msg, { timeoutMs: t });
   const monitor = (shard: ActorId): void => {
@@ -64,8 +87,86 @@ export function createStoreClient(ctx: ActorContext, route: (key: string) => Act
     ctx.monitor(shard);
   };
 
+  /** watchOn registers one watch on one shard (see watch()). */
+  const watchOn = async (shard: ActorId, wopts: StoreWatchOptions, sink: StoreWatchSink): Promise<{ watchId: string; cancel(): void }> => {
+    const watchId = `${incarnation}.${++seq}`;
+    monitor(shard);
+    // Registered before the ask: the shard may push catch-up events before its reply arrives.
+    watches.set(watchId, { shard, sink });
+    try {
+      await ask<StoreWatchStarted>(shard, { type: 'storeWatch', watchId, subscriber: ctx.self, opts: wopts, session: incarnation }, watchTimeoutMs);
+    } catch (err) {
+      watches.delete(watchId);
+      // The shard may have registered it before our ask timed out: tell it to forget.
+      ctx.tell(shard, { type: 'storeCancelWatch', watchId, subscriber: ctx.self } satisfies StoreShardRequest);
+      throw err;
+    }
+    return {
+      watchId,
+      cancel() {
+        if (!watches.delete(watchId)) return;
+        ctx.tell(shard, { type: 'storeCancelWatch', watchId, subscriber: ctx.self } satisfies StoreShardRequest);
+      },
+    };
+  };
+
+  /**
+   * groupRange reads a prefix across a split group at one revision: the group's counter now (or
+   * the revision asked for). Each member serves that revision once its own writes up to it are
+   * published, so together they are one consistent snapshot; the parts are merged by key.
+   */
+  const groupRange = async (g: Group, key: string, o: RangeOptions): Promise<RangeResult> => {
+    const revision = o.revision && o.revision > 0 ? o.revision : g.seq.current();
+    const parts = await Promise.all(g.shards.map((s) => ask<RangeResult>(s, { type: 'storeRange', key, opts: { ...o, revision } })));
+    const count = parts.reduce((n, p) => n + p.count, 0);
+    if (o.countOnly) return { kvs: [], revision, more: false, count };
+    const kvs = mergeByKey(parts.map((p) => p.kvs));
+    const limit = o.limit && o.limit > 0 ? o.limit : Number.POSITIVE_INFINITY;
+    const more = kvs.length > limit || parts.some((p) => p.more);
+    return { kvs: kvs.length > limit ? kvs.slice(0, limit) : kvs, revision, more, count };
+  };
+
+  /**
+   * groupWatch watches a prefix on every member of a split group from one revision and merges the
+   * streams into one in revision order (WatchMerger): an event is passed on only once every
+   * member's stream has reached its revision, and a member that is behind is asked for a
+   * progress notification at its safe point. One member's cancellation ends the whole watch.
+   */
+  const groupWatch = async (g: Group, wopts: StoreWatchOptions, sink: StoreWatchSink): Promise<{ cancel(): void }> => {
+    const start = wopts.startRevision && wopts.startRevision > 0 ? wopts.startRevision : g.seq.current() + 1;
+    const subs: ({ watchId: string; cancel(): void } | undefined)[] = g.shards.map(() => undefined);
+    const cancelAll = (): void => {
+      for (const s of subs) s?.cancel();
+    };
+    const merger = new WatchMerger(g.shards.length, start - 1, sink, (i) => {
+      const sub = subs[i];
+      if (!sub) return false;
+      ctx.tell(g.shards[i], { type: 'storeProgress', subscriber: ctx.self, watchId: sub.watchId } satisfies StoreShardRequest);
+      return true;
+    }, cancelAll);
+    const started = await Promise.allSettled(g.shards.map((s, i) => watchOn(s, { ...wopts, startRevision: start }, merger.sinkFor(i))));
+    started.forEach((r, i) => {
+      if (r.status === 'fulfilled') subs[i] = r.value;
+    });
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      merger.close();
+      cancelAll();
+      throw failed.reason;
+    }
+    merger.kick();
+    return {
+      cancel() {
+        merger.close();
+        cancelAll();
+      },
+    };
+  };
+
   return {
     range(key: string, rangeOpts?: RangeOptions): Promise<RangeResult> {
+      const g = groupOf(key, rangeOpts?.prefix);
+      if (g) return groupRange(g, key, rangeOpts ?? {});
       return ask<RangeResult>(route(key), { type: 'storeRange', key, opts: rangeOpts });
     },
 
@@ -79,25 +180,10 @@ export function createStoreClient(ctx: ActorContext, route: (key: string) => Act
     },
 
     async watch(wopts: StoreWatchOptions, sink: StoreWatchSink): Promise<{ cancel(): void }> {
-      const shard = route(wopts.key);
-      const watchId = `${incarnation}.${++seq}`;
-      monitor(shard);
-      // Registered before the ask: the shard may push catch-up events before its reply arrives.
-      watches.set(watchId, { shard, sink });
-      try {
-        await ask<StoreWatchStarted>(shard, { type: 'storeWatch', watchId, subscriber: ctx.self, opts: wopts, session: incarnation }, watchTimeoutMs);
-      } catch (err) {
-        watches.delete(watchId);
-        // The shard may have registered it before our ask timed out: tell it to forget.
-        ctx.tell(shard, { type: 'storeCancelWatch', watchId, subscriber: ctx.self } satisfies StoreShardRequest);
-        throw err;
-      }
-      return {
-        cancel() {
-          if (!watches.delete(watchId)) return;
-          ctx.tell(shard, { type: 'storeCancelWatch', watchId, subscriber: ctx.self } satisfies StoreShardRequest);
-        },
-      };
+      const g = groupOf(wopts.key, wopts.prefix);
+      if (g) return groupWatch(g, wopts, sink);
+      const w = await watchOn(route(wopts.key), wopts, sink);
+      return { cancel: w.cancel };
     },
 
     async leaseGrant(keyPrefix: string, ttlSeconds: number): Promise<LeaseGrant> {
@@ -117,12 +203,14 @@ export function createStoreClient(ctx: ActorContext, route: (key: string) => Act
     },
 
     async compact(keyPrefix: string, revision: number): Promise<void> {
-      await ask<StoreCompacted>(route(keyPrefix), { type: 'storeCompact', revision });
+      const shards = groupOf(keyPrefix, true)?.shards ?? [route(keyPrefix)];
+      await Promise.all(shards.map((s) => ask<StoreCompacted>(s, { type: 'storeCompact', revision })));
     },
 
     async progress(keyPrefix: string): Promise<number> {
-      const r = await ask<StoreProgress>(route(keyPrefix), { type: 'storeProgress', subscriber: ctx.self });
-      return r.revision;
+      const shards = groupOf(keyPrefix, true)?.shards ?? [route(keyPrefix)];
+      const rs = await Promise.all(shards.map((s) => ask<StoreProgress>(s, { type: 'storeProgress', subscriber: ctx.self })));
+      return Math.min(...rs.map((r) => r.revision));
     },
 
     status(shard: ActorId): Promise<StoreShardStatus> {
@@ -175,6 +263,118 @@ export function createStoreClient(ctx: ActorContext, route: (key: string) => Act
       return watches.size;
     },
   };
+}
+
+/**
+ * WatchMerger turns the watch streams of a split group's members into one stream in revision
+ * order. Each member delivers its own events in order, with the revision it has caught up to
+ * (a batch's revision, or a progress notification at its safe point). With `seen[i]` that
+ * revision for member i, every event at or below min(seen) has arrived from every member
+ * (messages from one shard arrive in order), so those are passed on, merged by revision. Events
+ * above it wait; each member that is behind the oldest waiting event is asked for progress (one
+ * request at a time per member). A revision belongs to exactly one member, so events of one
+ * revision never need merging across members.
+ */
+export class WatchMerger {
+  private readonly seen: number[];
+  private readonly held: StoreWatchEvent[][];
+  private readonly asked: boolean[];
+  private reported: number;
+  private closed = false;
+
+  constructor(
+    members: number,
+    startAfter: number,
+    private readonly sink: StoreWatchSink,
+    /** request asks member i for progress; false when that is not possible yet (not registered). */
+    private readonly request: (member: number) => boolean,
+    private readonly cancelMembers: () => void,
+  ) {
+    this.seen = Array.from({ length: members }, () => startAfter);
+    this.held = Array.from({ length: members }, () => []);
+    this.asked = Array.from({ length: members }, () => false);
+    this.reported = startAfter;
+  }
+
+  /** sinkFor is member i's watch sink. */
+  sinkFor(i: number): StoreWatchSink {
+    return {
+      events: (events, revision) => {
+        if (this.closed) return;
+        for (const e of events) this.held[i].push(e);
+        this.advance(i, revision, false);
+      },
+      progress: (revision) => {
+        if (this.closed) return;
+        this.asked[i] = false;
+        this.advance(i, revision, true);
+      },
+      canceled: (err) => {
+        if (this.closed) return;
+        this.close();
+        this.cancelMembers();
+        this.sink.canceled(err);
+      },
+    };
+  }
+
+  /** kick re-runs the release (after every member's watch is registered). */
+  kick(): void {
+    if (!this.closed) this.release(false);
+  }
+
+  /** close stops every delivery (the watch was canceled). */
+  close(): void {
+    this.closed = true;
+  }
+
+  private advance(i: number, revision: number, progress: boolean): void {
+    if (revision > this.seen[i]) this.seen[i] = revision;
+    this.release(progress);
+  }
+
+  private release(progress: boolean): void {
+    const upTo = Math.min(...this.seen);
+    const out: StoreWatchEvent[] = [];
+    const ready: StoreWatchEvent[][] = [];
+    for (const q of this.held) {
+      let n = 0;
+      while (n < q.length && q[n].kv.modRevision <= upTo) n++;
+      if (n > 0) ready.push(q.splice(0, n));
+    }
+    if (ready.length === 1) out.push(...ready[0]);
+    else if (ready.length > 1) out.push(...ready.flat().sort((a, b) => a.kv.modRevision - b.kv.modRevision)); // stable: one revision's events stay in order
+    if (out.length > 0) {
+      this.reported = upTo;
+      this.sink.events(out, upTo);
+    } else if (progress && upTo >= this.reported) {
+      this.reported = upTo;
+      this.sink.progress?.(upTo);
+    }
+    if (this.closed) return;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const q of this.held) if (q.length > 0 && q[0].kv.modRevision < oldest) oldest = q[0].kv.modRevision;
+    if (oldest === Number.POSITIVE_INFINITY) return;
+    for (let m = 0; m < this.seen.length; m++) {
+      if (this.seen[m] < oldest && !this.asked[m]) this.asked[m] = this.request(m);
+    }
+  }
+}
+
+/** mergeByKey merges key-sorted lists into one key-sorted list. */
+function mergeByKey(lists: KeyValue[][]): KeyValue[] {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+  const out: KeyValue[] = [];
+  const idx = nonEmpty.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < nonEmpty.length; i++) {
+      if (idx[i] < nonEmpty[i].length && (best < 0 || nonEmpty[i][idx[i]].key < nonEmpty[best][idx[best]].key)) best = i;
+    }
+    if (best < 0) return out;
+    out.push(nonEmpty[best][idx[best]++]);
+  }
 }
 
 /**
@@ -264,6 +464,8 @@ function txnKey(req: TxnRequest): string {
 export interface ShardRouterConfig {
   shards: number;
   byPrefix?: Record<string, number>;
+  /** split: a resource prefix spread over several shards (a split group), each key hashed to one of them. */
+  split?: Record<string, number[]>;
 }
 
 const API_GROUPS = new Set(RESOURCES.map((r) => r.group).filter((g) => g !== ''));
@@ -282,10 +484,23 @@ export function shardRouter(config: ShardRouterConfig): (key: string) => ActorId
     })
     .sort((a, b) => b.prefix.length - a.prefix.length);
   const ids = Array.from({ length: n }, (_, i) => storeShardId(i));
+  const splits = Object.entries(config.split ?? {})
+    .map(([prefix, members]) => {
+      if (members.length === 0) throw new RangeError(`shardRouter: split ${prefix} has no shards`);
+      for (const m of members) if (!Number.isInteger(m) || m < 0 || m >= n) throw new RangeError(`shardRouter: split ${prefix} → shard ${m} is not in [0, ${n})`);
+      return { prefix, ids: members.map(storeShardId) };
+    })
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  // Split-group members hold only their group's keys: other resources hash over the rest.
+  const members = new Set(splits.flatMap((sp) => sp.ids));
+  const hashed = ids.filter((id) => !members.has(id));
+  if (hashed.length === 0) hashed.push(...ids);
   return (key: string) => {
+    // A split resource: each key (each object) goes to one member, by the hash of the whole key.
+    for (const sp of splits) if (key.startsWith(sp.prefix)) return sp.ids[fnv1a(key) % sp.ids.length];
     for (const o of overrides) if (key.startsWith(o.prefix)) return o.id;
-    if (n === 1) return ids[0];
-    return ids[fnv1a(resourcePrefix(key)) % n];
+    if (hashed.length === 1) return hashed[0];
+    return hashed[fnv1a(resourcePrefix(key)) % hashed.length];
   };
 }
 

@@ -59,15 +59,29 @@ export interface TxnOutcome {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * MvccOptions: nextRevision hands out the revision of each write instead of head + 1 — a split
+ * group's shared counter (sequence.ts). Revisions then have gaps (the other members' writes), and
+ * replay accepts them.
+ */
+export interface MvccOptions {
+  nextRevision?: () => number;
+}
+
 /** Mvcc is the in-memory store; see the module comment for the model. */
 export class Mvcc {
   private readonly index = new KeyIndex();
+  private readonly nextRevision: (() => number) | undefined;
   /** log holds every committed revision's events ≥ compactRev, oldest first. */
   private log: RevisionEvents[] = [];
   private rev = 1;
   private compactRev = 0;
   /** leases holds the granted leases and their keys; lease ids are chosen by the shard. */
   readonly leases = new LeaseTable();
+
+  constructor(opts: MvccOptions = {}) {
+    this.nextRevision = opts.nextRevision;
+  }
 
   /** revision is the latest committed revision (1 for an empty store, as in etcd). */
   get revision(): number {
@@ -102,7 +116,8 @@ export class Mvcc {
     const ops = succeeded ? req.success : req.failure;
     // etcd refuses the whole txn when a put names a lease that does not exist.
     for (const op of ops) if (op.type === 'put' && op.lease && !this.leases.get(op.lease)) throw new LeaseNotFoundError(op.lease);
-    const main = this.rev + 1;
+    // A split group's counter is shared: take a revision only when the branch may write.
+    const main = this.nextRevision && ops.some((op) => op.type !== 'range') ? this.nextRevision() : this.rev + 1;
     const changes: Change[] = [];
     const events: StoreWatchEvent[] = [];
     const results: OpResult[] = [];
@@ -137,7 +152,7 @@ export class Mvcc {
         break;
     }
     if (record.rev <= this.rev) return undefined;
-    if (record.rev !== this.rev + 1) throw new RangeError(`replay expected revision ${this.rev + 1}, got ${record.rev}`);
+    if (record.rev !== this.rev + 1 && !this.nextRevision) throw new RangeError(`replay expected revision ${this.rev + 1}, got ${record.rev}`);
     const events: StoreWatchEvent[] = [];
     const sink: Change[] = [];
     for (const c of record.changes) {
@@ -186,8 +201,8 @@ export class Mvcc {
    * values, and the watch event log from the histories (every entry at or above the compacted
    * revision is one event; its prevKv is the entry before it in the same key's history).
    */
-  static restore(state: MvccState): Mvcc {
-    const m = new Mvcc();
+  static restore(state: MvccState, opts: MvccOptions = {}): Mvcc {
+    const m = new Mvcc(opts);
     m.rev = state.revision;
     m.compactRev = state.compactRevision;
     m.leases.maxId = state.leaseMaxId;

@@ -51,6 +51,21 @@ export interface StoreShardParams {
   walPreallocBytes?: number;
   /** leaseTickMs: how often expired leases are revoked (default 500 ms). */
   leaseTickMs?: number;
+  /**
+   * group makes the shard a member of a split group (`spec.store.split`): its writes take
+   * revisions from the group's shared counter (sequence.ts), so one resource spread over the
+   * members keeps one resourceVersion sequence.
+   */
+  group?: StoreGroupParams;
+}
+
+/** StoreGroupParams: the shared counter of a split group and this shard's place in it. */
+export interface StoreGroupParams {
+  /** sequence is the group's SharedArrayBuffer (newSequenceBuffer), shared, never copied. */
+  sequence: SharedArrayBuffer;
+  members: number;
+  /** member is this shard's index in the group (0-based). */
+  member: number;
 }
 
 /**

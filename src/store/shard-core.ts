@@ -15,10 +15,11 @@
  */
 import { serializeError } from '../actors/errors.js';
 import type { ActorId, Logger } from '../actors/types.js';
-import { LeaseNotFoundError, WatchCanceledError, messages } from './errors.js';
+import { FutureRevisionError, LeaseNotFoundError, WatchCanceledError, messages } from './errors.js';
 import { Mvcc } from './mvcc.js';
 import type { RevisionEvents, WalRecord } from './mvcc.js';
 import type { StoreCompacted, StoreLeaseGranted, StoreLeaseTtl, StoreShardParams, StoreShardStatus, StoreTxnReply, StoreWatchMsg, StoreWatchStarted } from './protocol.js';
+import { RevisionSequence } from './sequence.js';
 import { ShardStorage } from './shard-storage.js';
 import type { RecoveryStats } from './shard-storage.js';
 import { Watchable } from './watchable.js';
@@ -56,6 +57,8 @@ const emptyGroup = (): Group => ({ records: [], events: [], waiters: [] });
 /** ShardCore: see the module comment. */
 export class ShardCore {
   private pending: Group = emptyGroup();
+  /** inFlush is the group being written (its revisions are not published yet). */
+  private inFlush: Group | undefined;
   private flushScheduled = false;
   private flushing = false;
   /** flushRun is the flush in progress (or the last one), so close() can wait for it. */
@@ -84,8 +87,10 @@ export class ShardCore {
     private readonly storage: ShardStorage | undefined,
     private readonly deps: ShardCoreDeps,
     recovery?: RecoveryStats,
+    /** seq is the split group's shared counter (undefined for a shard of its own). */
+    private readonly seq?: RevisionSequence,
   ) {
-    this.watchable = new Watchable(mvcc, { syncBatchEvents: params.syncBatchEvents });
+    this.watchable = new Watchable(mvcc, { syncBatchEvents: params.syncBatchEvents, safePoint: () => this.safePoint() });
     this.window = params.watchWindowEvents ?? DEFAULT_WINDOW;
     this.now = deps.now ?? (() => 0);
     this.recovery = recovery;
@@ -94,7 +99,13 @@ export class ShardCore {
 
   /** open recovers the shard (snapshot + WAL generations, unless durability is 'memory') and returns a ready core. */
   static async open(params: StoreShardParams, deps: ShardCoreDeps): Promise<ShardCore> {
-    if (params.durability === 'memory') return new ShardCore(params, new Mvcc(), undefined, deps);
+    const seq = params.group ? new RevisionSequence(params.group.sequence, params.group.members) : undefined;
+    const mvccOpts = seq ? { nextRevision: () => seq.next() } : {};
+    if (params.durability === 'memory') {
+      const core = new ShardCore(params, new Mvcc(mvccOpts), undefined, deps, undefined, seq);
+      seq?.join(params.group!.member, core.mvcc.revision);
+      return core;
+    }
     if (!params.dataDir) throw new Error(messages.noDataDir(params.shardId, params.durability));
     const { storage, mvcc, stats } = await ShardStorage.open({
       dataDir: params.dataDir,
@@ -104,21 +115,56 @@ export class ShardCore {
       tmpTag: deps.epoch,
       snapshotBytes: params.snapshotBytes,
       walPreallocBytes: params.walPreallocBytes,
+      mvcc: mvccOpts,
       now: deps.now ?? (() => 0),
     });
     if (stats.tornBytes > 0) deps.log.warn('store wal: ignored torn tail', { shard: params.shardId, tornBytes: stats.tornBytes });
     deps.log.info('store shard recovered', { shard: params.shardId, ...stats });
-    return new ShardCore(params, mvcc, storage, deps, stats);
+    // Raise the group's counter past everything recovered before any member hands out a revision.
+    seq?.join(params.group!.member, mvcc.revision);
+    return new ShardCore(params, mvcc, storage, deps, stats, seq);
   }
+
+  /**
+   * safePoint is the highest revision R such that every revision ≤ R this shard will ever
+   * publish is published already. Alone, that is the durable head. In a split group it can be
+   * higher: the revisions between belong to the other members, so the shard can serve reads at
+   * R and tell watchers "nothing more from me up to R" (the client merges the members' watch
+   * streams with it).
+   */
+  safePoint(): number {
+    const published = this.watchable.published;
+    if (!this.seq) return published;
+    const low = Math.min(this.inFlush?.events[0]?.revision ?? Infinity, this.pending.events[0]?.revision ?? Infinity);
+    // Read the counter before concluding nothing is pending: a revision handed out later is above it.
+    const current = this.seq.current();
+    return low === Infinity ? Math.max(published, current) : Math.max(published, low - 1);
+  }
+
 
   /** revision is the durable head: what reads see and watchers have been offered. */
   get revision(): number {
     return this.watchable.published;
   }
 
-  /** range reads at the durable head (or at opts.revision). */
-  range(key: string, opts?: RangeOptions): RangeResult {
-    return this.mvcc.range(key, opts, this.watchable.published);
+  /**
+   * range reads at the durable head (or at opts.revision). A split-group member also serves a
+   * revision above its own head, up to the group's counter: once its own writes up to there are
+   * published (it waits for their flush), its state at that revision is its state now.
+   */
+  range(key: string, opts?: RangeOptions): RangeResult | Promise<RangeResult> {
+    const want = opts?.revision ?? 0;
+    if (!this.seq || want <= this.watchable.published) return this.mvcc.range(key, opts, this.watchable.published);
+    return this.rangeAhead(key, opts!, want);
+  }
+
+  private async rangeAhead(key: string, opts: RangeOptions, want: number): Promise<RangeResult> {
+    while (want > this.safePoint()) {
+      const current = this.seq!.current();
+      if (want > current) throw new FutureRevisionError(want, current);
+      await this.enqueue([], undefined); // resolves once what is pending now is published
+    }
+    return this.mvcc.range(key, opts, want);
   }
 
   /**
@@ -127,6 +173,7 @@ export class ShardCore {
    */
   async txn(req: TxnRequest, subscriber?: ActorId, session = ''): Promise<StoreTxnReply> {
     this.checkBroken();
+    if (this.seq && !this.seq.isReady()) await this.seq.ready(); // split group: every member has joined
     const { result, committed } = this.mvcc.txn(req);
     // A txn that wrote nothing may still have judged its compares on unflushed writes: answer
     // it after those are durable and published, never before.
@@ -148,6 +195,7 @@ export class ShardCore {
   /** leaseRevoke revokes a lease, deleting its keys in one revision; throws LeaseNotFoundError. */
   async leaseRevoke(id: number): Promise<{ revision: number }> {
     this.checkBroken();
+    if (this.seq && !this.seq.isReady()) await this.seq.ready(); // split group: every member has joined
     const { deletion, record, revision } = this.mvcc.leaseRevoke(id);
     this.deadlines.delete(id);
     await this.enqueue(deletion ? [deletion.record, record] : [record], deletion?.events);
@@ -185,6 +233,12 @@ export class ShardCore {
     if (revision > this.watchable.published) {
       // Compacting into unflushed revisions would let a crash forget a compaction's base.
       await this.enqueue([], undefined);
+    }
+    if (this.seq) {
+      // A group compaction names a group revision: this member compacts at its own last write
+      // at or below it (reads below that revision fail here; above, they see the same state).
+      revision = Math.min(revision, this.mvcc.revision);
+      if (revision <= this.mvcc.compactRevision) return { compactRevision: this.mvcc.compactRevision };
     }
     this.mvcc.compact(revision);
     await this.enqueue([{ t: 'compact', rev: revision }], undefined);
@@ -259,7 +313,7 @@ export class ShardCore {
   progress(subscriber: ActorId, watchId?: string): number {
     if (watchId !== undefined) this.watchable.progress(internalId(subscriber, watchId));
     else this.watchable.progressMatching((id) => id.startsWith(subscriber + SEP));
-    return this.watchable.published;
+    return this.safePoint();
   }
 
   /** progressTick notifies idle watchers that asked for progressNotify. */
@@ -364,6 +418,7 @@ export class ShardCore {
         }
         const group = this.pending;
         this.pending = emptyGroup();
+        this.inFlush = group;
         try {
           await this.storage?.append(group.records);
         } catch (err) {
@@ -379,6 +434,7 @@ export class ShardCore {
           this.publishing = undefined;
           this.pushCoalesced(pushes);
         }
+        this.inFlush = undefined;
         for (const w of group.waiters) w.resolve();
         if (this.watchable.needsSync) this.scheduleSync();
       }

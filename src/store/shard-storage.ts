@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import type { Logger } from '../actors/types.js';
 import { WalCorruptError } from './errors.js';
 import { Mvcc } from './mvcc.js';
-import type { MvccState, WalRecord } from './mvcc.js';
+import type { MvccOptions, MvccState, WalRecord } from './mvcc.js';
 import { Wal, decodeFrames, encodeFrames, walFile } from './wal.js';
 import type { WalOptions, WalSyncPolicy } from './wal.js';
 
@@ -92,13 +92,13 @@ export class ShardStorage {
 
   /** open recovers the shard's state and returns storage ready to append to a fresh generation. */
   static async open(
-    opts: { dataDir: string; shardId: number; policy: WalSyncPolicy; log: Logger; tmpTag: string; snapshotBytes?: number; walPreallocBytes?: number; now: () => number },
+    opts: { dataDir: string; shardId: number; policy: WalSyncPolicy; log: Logger; tmpTag: string; snapshotBytes?: number; walPreallocBytes?: number; mvcc?: MvccOptions; now: () => number },
   ): Promise<{ storage: ShardStorage; mvcc: Mvcc; stats: RecoveryStats }> {
     const t0 = opts.now();
     const { dataDir, shardId } = opts;
     await mkdir(dataDir, { recursive: true });
     const snap = await readSnapshot(snapshotFile(dataDir, shardId));
-    const mvcc = snap ? Mvcc.restore(snap.body.state) : new Mvcc();
+    const mvcc = snap ? Mvcc.restore(snap.body.state, opts.mvcc) : new Mvcc(opts.mvcc);
     const fromGen = snap?.body.walGen ?? 0;
     const gens = (await listGens(dataDir, shardId)).filter((g) => g >= fromGen);
     let walRecords = 0;

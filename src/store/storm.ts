@@ -40,9 +40,20 @@ export interface StormReport {
   relists: number;
 }
 
-/** createStormBehavior builds the storm actor (one shard, store/0 unless shards say otherwise). */
+/**
+ * StormParams: `shards` routes like the cluster's shard router (store/0 alone by default);
+ * `split` makes every key under its prefix live in a split group of those shard indexes, with
+ * the group's shared revision counter (the storm then runs against the merged group).
+ */
+export interface StormParams {
+  shards?: number;
+  split?: { prefix: string; members: number[]; sequence: SharedArrayBuffer };
+}
+
+/** createStormBehavior builds the storm actor (one shard, store/0 unless params say otherwise). */
 export function createStormBehavior(params: unknown): Behavior<StormMsg> {
-  const shards = (params as { shards?: number } | undefined)?.shards ?? 1;
+  const p = (params ?? {}) as StormParams;
+  const shards = p.shards ?? 1;
   let client: ActorStoreClient;
   const report: StormReport = { done: false, acked: [], backwards: [], events: [], failedAttempts: 0, watchRestarts: 0, relists: 0 };
   let maxAcked = 0;
@@ -120,7 +131,11 @@ export function createStormBehavior(params: unknown): Behavior<StormMsg> {
 
   return {
     started(ctx) {
-      client = createStoreClient(ctx, shardRouter({ shards }), { timeoutMs: 3_000 });
+      const split = p.split;
+      client = createStoreClient(ctx, shardRouter({ shards, split: split ? { [split.prefix]: split.members } : undefined }), {
+        timeoutMs: 3_000,
+        groups: split ? [{ prefix: split.prefix, shards: split.members.map((m) => `store/${m}`), sequence: split.sequence }] : undefined,
+      });
     },
     async receive(ctx, msg) {
       if (isStoreWatchMsg(msg)) return client.deliver(msg);

@@ -26,6 +26,12 @@ export interface WatcherSink {
 export interface WatchableOptions {
   /** syncBatchEvents bounds the log events scanned per unsynced watcher per syncStep (default 1000). */
   syncBatchEvents?: number;
+  /**
+   * safePoint is the revision progress notifications carry: the highest revision up to which the
+   * shard will never publish anything more (default: the published head). A split-group member's
+   * is higher (see ShardCore.safePoint): the revisions between are the other members'.
+   */
+  safePoint?: () => number;
 }
 
 type Group = 'synced' | 'unsynced' | 'victim';
@@ -44,6 +50,8 @@ interface Watcher {
   held?: { events: StoreWatchEvent[]; revision: number };
   /** quietSinceProgress: nothing sent since the last progress tick. */
   quiet: boolean;
+  /** wantsProgress: progress was asked while it was not synced; it is sent once it is. */
+  wantsProgress?: boolean;
 }
 
 /** WatchableStats counts watchers per group. */
@@ -60,6 +68,7 @@ export class Watchable {
   private readonly prefixed = new Set<Watcher>();
   private readonly syncBatch: number;
   private publishedRev: number;
+  private readonly safePoint: () => number;
 
   constructor(
     private readonly mvcc: Mvcc,
@@ -67,6 +76,7 @@ export class Watchable {
   ) {
     this.syncBatch = opts.syncBatchEvents ?? 1000;
     this.publishedRev = mvcc.revision;
+    this.safePoint = opts.safePoint ?? (() => this.publishedRev);
   }
 
   /** published is the last revision handed to publish() (the durable head). */
@@ -189,32 +199,47 @@ export class Watchable {
   }
 
   /**
-   * progress sends an empty batch at the published head to the given watcher (or to all that are
-   * synced): "you have seen everything up to this revision". Returns the revision, or undefined
-   * when the watcher is not synced yet (etcd answers progress only for synced watchers).
+   * progress sends an empty batch at the safe point (the published head, for a shard of its own)
+   * to the given watcher (or to all that are synced): "you have seen everything up to this
+   * revision". Returns the revision, or undefined when the watcher is not synced yet (etcd
+   * answers progress only for synced watchers); a watcher asked for by id then gets its progress
+   * as soon as it is synced.
    */
   progress(id?: string): number | undefined {
     const targets = id === undefined ? [...this.watchers.values()] : [this.watchers.get(id)].filter((w): w is Watcher => !!w);
     let sent = false;
+    const at = this.safePoint();
     for (const w of targets) {
-      if (w.group !== 'synced') continue;
-      this.send(w, [], this.publishedRev);
+      if (w.group !== 'synced') {
+        if (id !== undefined) w.wantsProgress = true;
+        continue;
+      }
+      this.send(w, [], at);
       sent = true;
     }
-    return sent || id === undefined ? this.publishedRev : undefined;
+    return sent || id === undefined ? at : undefined;
   }
 
   /** progressMatching sends progress to every synced watcher whose id passes pred. */
   progressMatching(pred: (id: string) => boolean): void {
-    for (const w of [...this.watchers.values()]) if (w.group === 'synced' && pred(w.id)) this.send(w, [], this.publishedRev);
+    const at = this.safePoint();
+    for (const w of [...this.watchers.values()]) if (w.group === 'synced' && pred(w.id)) this.send(w, [], at);
   }
 
   /** progressTick notifies watchers that asked for progressNotify and got nothing since the last tick. */
   progressTick(): void {
+    const at = this.safePoint();
     for (const w of this.watchers.values()) {
-      if (w.progressNotify && w.quiet && w.group === 'synced') this.send(w, [], this.publishedRev);
+      if (w.progressNotify && w.quiet && w.group === 'synced') this.send(w, [], at);
       w.quiet = true;
     }
+  }
+
+  /** becameSynced sends a progress asked for while the watcher was catching up. */
+  private becameSynced(w: Watcher): void {
+    if (!w.wantsProgress) return;
+    w.wantsProgress = false;
+    this.send(w, [], this.safePoint());
   }
 
   private send(w: Watcher, events: StoreWatchEvent[], revision: number): void {
@@ -231,9 +256,10 @@ export class Watchable {
     const held = w.held;
     if (!held || !w.sink.deliver(held.events, held.revision)) return;
     w.held = undefined;
-    w.next = held.revision + 1;
+    w.next = Math.max(w.next, held.revision + 1);
     // Revisions published while it was a victim are read back from the log.
     w.group = w.next > this.publishedRev ? 'synced' : 'unsynced';
+    if (w.group === 'synced') this.becameSynced(w);
   }
 
   private catchUp(w: Watcher): void {
@@ -253,8 +279,11 @@ export class Watchable {
       w.held = { events, revision: through };
       return;
     }
-    w.next = through + 1;
-    if (caughtUp) w.group = 'synced';
+    w.next = Math.max(w.next, through + 1);
+    if (caughtUp) {
+      w.group = 'synced';
+      this.becameSynced(w);
+    }
   }
 
   private matches(w: Watcher, key: string): boolean {

@@ -12,6 +12,7 @@ import { createStoreClient, shardRouter } from '../../src/store/client.js';
 import type { ActorStoreClient } from '../../src/store/client.js';
 import { createEtcdStoreClient } from '../../src/store/etcd/etcd-client.js';
 import { isStoreWatchMsg } from '../../src/store/protocol.js';
+import { newSequenceBuffer } from '../../src/store/sequence.js';
 import { createShardBehavior } from '../../src/store/shard.js';
 import type { LeasingStoreClient } from '../../src/store/types.js';
 import { World } from '../unit/store/harness.js';
@@ -31,10 +32,28 @@ export interface Backend {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** embeddedBackend: two fsync shards on the test World. */
-export async function embeddedBackend(): Promise<Backend> {
-  const dir = await mkdtemp(join(tmpdir(), 'kubeactor-conf-'));
+export function embeddedBackend(): Promise<Backend> {
+  return embeddedShards('embedded', 2, false);
+}
+
+/**
+ * embeddedSplitBackend: three fsync shards forming one split group over every `/registry/` key:
+ * each key hashes to a member, revisions come from the group's shared counter, and prefix ranges
+ * and watches span all three (merged by the client).
+ */
+export function embeddedSplitBackend(): Promise<Backend> {
+  return embeddedShards('embedded-split', 3, true);
+}
+
+async function embeddedShards(name: string, shards: number, split: boolean): Promise<Backend> {
+  const dir = await mkdtemp(join(tmpdir(), `kubeactor-conf-${name}-`));
   const world = new World();
-  for (const n of [0, 1]) await world.spawn(`store/${n}`, createShardBehavior({ shardId: n, dataDir: dir, durability: 'fsync', leaseTickMs: 100 }));
+  const sequence = newSequenceBuffer();
+  const members = Array.from({ length: shards }, (_, n) => n);
+  for (const n of members) {
+    const group = split ? { sequence, members: shards, member: n } : undefined;
+    await world.spawn(`store/${n}`, createShardBehavior({ shardId: n, dataDir: dir, durability: 'fsync', leaseTickMs: 100, group }));
+  }
   let c: ActorStoreClient | undefined;
   const ctx = await world.spawn('apiserver', {
     receive: (_ctx, msg: { type: string }) => {
@@ -42,9 +61,14 @@ export async function embeddedBackend(): Promise<Backend> {
     },
     onDown: (_ctx, target) => c!.shardDown(target),
   });
-  c = createStoreClient(ctx, shardRouter({ shards: 2 }), { timeoutMs: 5000 });
+  c = split
+    ? createStoreClient(ctx, shardRouter({ shards, split: { '/registry/': members } }), {
+        timeoutMs: 5000,
+        groups: [{ prefix: '/registry/', shards: members.map((n) => `store/${n}`), sequence }],
+      })
+    : createStoreClient(ctx, shardRouter({ shards }), { timeoutMs: 5000 });
   return {
-    name: 'embedded',
+    name,
     client: c,
     async passTime(ms) {
       world.clock.advance(ms);
@@ -54,8 +78,7 @@ export async function embeddedBackend(): Promise<Backend> {
       await world.until(pred, 100_000);
     },
     async close() {
-      await world.stop('store/0');
-      await world.stop('store/1');
+      for (const n of members) await world.stop(`store/${n}`);
       await rm(dir, { recursive: true, force: true });
     },
   };

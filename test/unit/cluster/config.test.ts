@@ -25,7 +25,7 @@ describe('cluster config - shipped topologies', () => {
   it('cluster config - defaults are filled in', () => {
     const t = parseTopology(base(), 'x.yaml');
     expect(t.spec.mode).toBe('workers');
-    expect(t.spec.store).toEqual({ shards: 1, durability: 'fsync', byPrefix: {}, backend: 'embedded', endpoints: [] });
+    expect(t.spec.store).toEqual({ shards: 1, durability: 'fsync', byPrefix: {}, split: {}, backend: 'embedded', endpoints: [] });
     expect(t.spec.nodePools[0].capacity).toEqual({ cpu: '4', memory: '16Gi', pods: 110 });
     expect(t.spec.apiserver.port).toBe(0);
   });
@@ -42,6 +42,11 @@ describe('cluster config - errors name the file and the field', () => {
     { name: 'duplicate pool', mutate: (d) => d.spec.nodePools.push({ name: 'worker', count: 1 }), expected: /spec\.nodePools\[1\]\.name: duplicate pool name "worker"/ },
     { name: 'etcd without endpoints', mutate: (d) => (d.spec.store = { backend: 'etcd' }), expected: /spec\.store\.endpoints: backend etcd needs at least one endpoint/ },
     { name: 'shard out of range', mutate: (d) => (d.spec.store = { shards: 2, byPrefix: { pods: 5 } }), expected: /spec\.store\.byPrefix\.pods: shard 5 does not exist/ },
+    { name: 'unknown resource pinned', mutate: (d) => (d.spec.store = { shards: 2, byPrefix: { pod: 1 } }), expected: /spec\.store\.byPrefix\.pod: unknown resource "pod"/ },
+    { name: 'split of one shard', mutate: (d) => (d.spec.store = { split: { pods: 1 } }), expected: /spec\.store\.split\.pods:/ },
+    { name: 'split of an unknown resource', mutate: (d) => (d.spec.store = { split: { deployments: 2 } }), expected: /spec\.store\.split\.deployments: unknown resource "deployments"/ },
+    { name: 'split and pinned', mutate: (d) => (d.spec.store = { shards: 2, byPrefix: { pods: 1 }, split: { pods: 2 } }), expected: /spec\.store\.split\.pods: pods is also pinned/ },
+    { name: 'split on etcd', mutate: (d) => (d.spec.store = { backend: 'etcd', endpoints: ['http://127.0.0.1:2379'], split: { pods: 2 } }), expected: /spec\.store\.split\.pods: split needs the embedded store/ },
     { name: 'bad pool name', mutate: (d) => (d.spec.nodePools[0].name = 'Worker_1'), expected: /spec\.nodePools\[0\]\.name: must be a DNS-1123 label/ },
     { name: 'bad taint effect', mutate: (d) => (d.spec.nodePools[0].taints = [{ key: 'a', effect: 'Never' }]), expected: /spec\.nodePools\[0\]\.taints\[0\]\.effect:/ },
     { name: 'wrong kind', mutate: (d) => (d.kind = 'Cluster'), expected: /^x\.yaml: kind: /m },
