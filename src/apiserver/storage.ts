@@ -172,7 +172,9 @@ export function createResourceStorage(info: ResourceInfo, store: StoreClient, co
       throw conflict(gr, name);
     },
     watch(startRevision, sink) {
-      return store.watch({ key: prefix, prefix: true, startRevision, prevKv: false }, sink);
+      // progressNotify, as kube-apiserver's cacher watches etcd: an idle resource's cache still
+      // advances to the store's head, and its watchers' BOOKMARKs carry that revision.
+      return store.watch({ key: prefix, prefix: true, startRevision, prevKv: false, progressNotify: true }, sink);
     },
   };
 }

@@ -144,6 +144,31 @@ describe('apiserver - actor', () => {
     expect(sys.inbox).toEqual([]);
   });
 
+  test('apiserver - bookmarks of an idle resource ride on the store progress notifications', async () => {
+    sys = new MiniSystem();
+    // One shard for every resource: its revision moves with configmap writes while pods stay idle.
+    await sys.spawn('store/0', createShardBehavior({ shardId: 0, durability: 'memory', compactIntervalMs: 0 }) as Behavior<unknown>);
+    await sys.spawn('apiserver', createApiServerBehavior({ port: 0, storeShards: 1, expectedNodes: 0 }) as Behavior<unknown>);
+    await bootstrapped(sys);
+    const pods = { group: '', resource: 'pods' };
+    const list = await sys.ask<KList>('apiserver', { type: 'list', res: pods, opts: { namespace: 'default' } });
+    await sys.ask('apiserver', { type: 'watch', res: pods, watchId: 'b', subscriber: 'test', opts: { resourceVersion: list.metadata.resourceVersion, allowBookmarks: true } });
+    const cm = await sys.ask<KObject>('apiserver', { type: 'create', res: { group: '', resource: 'configmaps' }, namespace: 'default', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: {} } });
+    expect(Number(cm.metadata.resourceVersion)).toBeGreaterThan(Number(list.metadata.resourceVersion));
+    // The shard's progress tick (every 60 s for idle progressNotify watches) moves the pods
+    // cache to the shard's head, and the next BOOKMARK carries it, as etcd progress
+    // notifications do for kube-apiserver's cacher.
+    for (let i = 0; i < 2; i++) {
+      sys.clock.advance(60_000);
+      await tick();
+    }
+    const bookmarks = (sys.inbox as WatchEventsMsg[]).filter((m) => m.watchId === 'b').flatMap((m) => m.events);
+    expect(bookmarks.length).toBeGreaterThan(0);
+    expect(bookmarks.every((e) => e.type === 'BOOKMARK')).toBe(true);
+    expect(bookmarks.at(-1)!.object.metadata.resourceVersion).toBe(cm.metadata.resourceVersion);
+    await sys.ask('apiserver', { type: 'unwatch', watchId: 'b' });
+  });
+
   test('apiserver - actor re-lists its caches when a store shard goes down and still serves', async () => {
     sys = new MiniSystem();
     const dataDir = mkdtempSync(join(tmpdir(), 'ka-apiserver-'));
