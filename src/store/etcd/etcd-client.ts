@@ -8,8 +8,11 @@
  * - A range at an explicit revision answers that revision (kube-apiserver does the same with
  *   etcd's header revision, which is always the head).
  * - Each watch is its own gRPC watch stream. If the stream fails (etcd restarted, connection
- *   lost) the watch ends with WatchCanceledError('shard-down') and the apiserver re-lists, as it
- *   does when an embedded shard goes down. A compacted start revision ends it with CompactedError.
+ *   lost) it is re-opened from the revision after the last event or progress delivered, as
+ *   etcd's clientv3 resumes watches for kube-apiserver: the watcher sees no gap and no repeat.
+ *   Only when that fails for 30 s does the watch end with WatchCanceledError('shard-down') (the
+ *   apiserver re-lists, as when an embedded shard goes down). A compacted start or resume
+ *   revision ends it with CompactedError.
  * - Lease ids are chosen by the client (etcd accepts a client-given ID) below 2^53, so they stay
  *   exact in a JS number; the key prefix of leaseGrant is ignored (etcd has one lessor).
  * - Periodic compaction is this client's job, as kube-apiserver's compactor's: every
@@ -56,6 +59,11 @@ export interface EtcdStoreClient extends LeasingStoreClient {
   readonly watchCount: number;
   close(): Promise<void>;
 }
+
+/** A failed watch stream is re-opened after RESUME_BACKOFF_MS, doubling to the max, for up to RESUME_FOR_MS. */
+const RESUME_BACKOFF_MS = 50;
+const RESUME_BACKOFF_MAX_MS = 1000;
+const RESUME_FOR_MS = 30_000;
 
 const COMPARE_RESULT = { '=': 'Equal', '!=': 'NotEqual', '<': 'Less', '>': 'Greater' } as const;
 const EMPTY = Buffer.alloc(0);
@@ -117,62 +125,127 @@ export function createEtcdStoreClient(opts: EtcdStoreOptions): EtcdStoreClient {
     },
 
     async watch(wopts: StoreWatchOptions, sink: StoreWatchSink): Promise<{ cancel(): void }> {
-      const stream = await call('watch', etcd.watchClient.watch());
-      streams.add(stream);
       let done = false;
-      let start = wopts.startRevision ?? 0;
+      let stream: IDuplexStream<IWatchRequest, IWatchResponse> | undefined;
+      /** next is the revision to resume from: one past the last event or progress delivered. */
+      let next = wopts.startRevision ?? 0;
+      let resumeUntil = 0;
+      let backoff = RESUME_BACKOFF_MS;
       const end = (err?: Error): void => {
         if (done) return;
         done = true;
-        streams.delete(stream);
-        stream.cancel();
+        if (stream) {
+          streams.delete(stream);
+          stream.cancel();
+        }
         if (err) sink.canceled(err);
       };
-      const created = new Promise<void>((resolve, reject) => {
-        stream.on('data', (res: IWatchResponse) => {
-          if (done) return;
-          if (res.created) resolve();
-          if (res.canceled) {
-            const compact = Number(res.compact_revision);
-            resolve();
-            end(compact > 0 ? new CompactedError(start, compact) : new WatchCanceledError(String(res.watch_id), 'shard-down', `etcd canceled the watch: ${res.cancel_reason}`));
-            return;
+      const deliver = (res: IWatchResponse): void => {
+        const revision = Number(res.header.revision);
+        if (res.events.length === 0) {
+          if (res.created) return;
+          // Progress: everything up to revision was delivered; a resume may start after it.
+          if (revision >= next) next = revision + 1;
+          sink.progress?.(revision);
+          return;
+        }
+        const events: StoreWatchEvent[] = res.events.map((e) => {
+          const kv = toKv(e.kv);
+          const prev = e.prev_kv && e.prev_kv.key ? toKv(e.prev_kv) : undefined;
+          if (e.type === 'Delete') {
+            const tomb: KeyValue = { key: kv.key, value: EMPTY, createRevision: 0, modRevision: kv.modRevision, version: 0 };
+            return prev ? { type: 'delete', kv: tomb, prevKv: prev } : { type: 'delete', kv: tomb };
           }
-          const revision = Number(res.header.revision);
-          if (res.events.length === 0) {
-            if (!res.created) sink.progress?.(revision);
-            return;
-          }
-          const events: StoreWatchEvent[] = res.events.map((e) => {
-            const kv = toKv(e.kv);
-            const prev = e.prev_kv && e.prev_kv.key ? toKv(e.prev_kv) : undefined;
-            if (e.type === 'Delete') {
-              const tomb: KeyValue = { key: kv.key, value: EMPTY, createRevision: 0, modRevision: kv.modRevision, version: 0 };
-              return prev ? { type: 'delete', kv: tomb, prevKv: prev } : { type: 'delete', kv: tomb };
-            }
-            return prev ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
-          });
-          start = events[events.length - 1].kv.modRevision + 1;
-          sink.events(events, Math.max(revision, start - 1));
+          return prev ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
         });
-        const broken = (why: string): void => {
-          reject(new Error(`etcd watch stream: ${why}`));
-          end(new WatchCanceledError('etcd', 'shard-down', `etcd watch stream ended: ${why}`));
-        };
-        stream.on('error', (err: Error) => broken(err.message));
-        stream.on('end', () => broken('end of stream'));
-      });
-      stream.write({
-        create_request: {
-          key: Buffer.from(wopts.key),
-          range_end: wopts.prefix ? prefixEnd(wopts.key) : undefined,
-          start_revision: wopts.startRevision ?? 0,
-          prev_kv: wopts.prevKv ?? false,
-          progress_notify: wopts.progressNotify ?? false,
-        },
-      });
-      try {
+        next = events[events.length - 1].kv.modRevision + 1;
+        sink.events(events, Math.max(revision, next - 1));
+      };
+      /**
+       * open creates one watch stream from `next`. A stream that fails after it was created is
+       * resumed from `next` (etcd's clientv3 does the same), retrying with backoff for up to
+       * RESUME_FOR_MS; only then does the watch end with WatchCanceledError and the apiserver
+       * re-list. A compacted resume point ends it with CompactedError.
+       */
+      const open = async (): Promise<void> => {
+        const s = await call('watch', etcd.watchClient.watch());
+        if (done) {
+          s.cancel();
+          return;
+        }
+        stream = s;
+        streams.add(s);
+        const created = new Promise<void>((resolve, reject) => {
+          let failed = false;
+          let isCreated = false;
+          s.on('data', (res: IWatchResponse) => {
+            if (done || stream !== s) return;
+            if (res.created) {
+              isCreated = true;
+              backoff = RESUME_BACKOFF_MS;
+              // "From now": pin where now is, so a resume cannot skip what happens meanwhile.
+              if (next === 0) next = Number(res.header.revision) + 1;
+              resolve();
+            }
+            if (res.canceled) {
+              const compact = Number(res.compact_revision);
+              resolve();
+              end(compact > 0 ? new CompactedError(next, compact) : new WatchCanceledError(String(res.watch_id), 'shard-down', `etcd canceled the watch: ${res.cancel_reason}`));
+              return;
+            }
+            deliver(res);
+          });
+          const broken = (why: string): void => {
+            if (failed) return;
+            failed = true;
+            reject(new Error(`etcd watch stream: ${why}`));
+            // Before creation the caller of open() handles the failure (throws, or retries).
+            if (done || stream !== s || !isCreated) return;
+            streams.delete(s);
+            stream = undefined;
+            resume(why);
+          };
+          s.on('error', (err: Error) => broken(err.message));
+          s.on('end', () => broken('end of stream'));
+        });
+        s.write({
+          create_request: {
+            key: Buffer.from(wopts.key),
+            range_end: wopts.prefix ? prefixEnd(wopts.key) : undefined,
+            start_revision: next,
+            prev_kv: wopts.prevKv ?? false,
+            progress_notify: wopts.progressNotify ?? false,
+          },
+        });
         await call('watch create', created);
+      };
+      const resume = (why: string): void => {
+        if (done || closed) return;
+        const now = opts.clock.now();
+        if (resumeUntil === 0) resumeUntil = now + RESUME_FOR_MS;
+        if (now > resumeUntil) {
+          end(new WatchCanceledError('etcd', 'shard-down', `etcd watch stream ended and could not be resumed for ${RESUME_FOR_MS} ms: ${why}`));
+          return;
+        }
+        const delay = backoff;
+        backoff = Math.min(backoff * 2, RESUME_BACKOFF_MAX_MS);
+        opts.clock.setTimeout(() => {
+          if (done || closed) return;
+          open().then(
+            () => (resumeUntil = 0),
+            (err: unknown) => {
+              if (stream) {
+                streams.delete(stream);
+                stream.cancel();
+                stream = undefined;
+              }
+              resume((err as Error).message);
+            },
+          );
+        }, delay);
+      };
+      try {
+        await open();
       } catch (err) {
         end(); // not created in time: close the stream quietly, the caller gets the error
         throw err;

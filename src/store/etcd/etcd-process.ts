@@ -21,6 +21,8 @@ export function etcdAvailable(): boolean {
 export interface RunningEtcd {
   endpoint: string;
   dataDir: string;
+  /** restart kills etcd (SIGKILL, a crash) and starts it again on the same ports and data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,25 @@ export async function startEtcd(opts: { unsafeNoFsync?: boolean } = {}): Promise
     '--logger', 'zap',
   ];
   if (opts.unsafeNoFsync) args.push('--unsafe-no-fsync');
+  let running = await launch(args, endpoint);
+  return {
+    endpoint,
+    dataDir,
+    async restart() {
+      running.proc.kill('SIGKILL');
+      await running.exited;
+      running = await launch(args, endpoint);
+    },
+    async stop() {
+      running.proc.kill('SIGTERM');
+      await running.exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** launch starts the etcd process and resolves once it serves clients. */
+async function launch(args: string[], endpoint: string): Promise<{ proc: ChildProcess; exited: Promise<void> }> {
   const proc: ChildProcess = spawn(ETCD_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.env.ETCD_UNSUPPORTED_ARCH ?? '' } });
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
@@ -69,13 +90,5 @@ export async function startEtcd(opts: { unsafeNoFsync?: boolean } = {}): Promise
     await new Promise((r) => setTimeout(r, 50));
     if (i === 199) throw new Error(`etcd did not become healthy: ${stderr}`);
   }
-  return {
-    endpoint,
-    dataDir,
-    async stop() {
-      proc.kill('SIGTERM');
-      await exited;
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { proc, exited };
 }
