@@ -142,6 +142,11 @@ export class ShardCore {
   }
 
 
+  /** settled resolves once no snapshot is being written in the background (tests). */
+  async settled(): Promise<void> {
+    await this.storage?.settled();
+  }
+
   /** revision is the durable head: what reads see and watchers have been offered. */
   get revision(): number {
     return this.watchable.published;

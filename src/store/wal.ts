@@ -188,8 +188,12 @@ export class Wal {
     return { wal: new Wal(fh, policy, file, validBytes, opts), records, tornBytes };
   }
 
-  /** read returns the records of a log file up to its first torn frame (none if it does not exist). */
-  static async read(file: string): Promise<{ records: WalRecord[]; tornBytes: number; bytes: number }> {
+  /**
+   * read returns the records of a log file up to its first torn frame (none if it does not
+   * exist); `limit` ignores everything past that many bytes (a sealed generation, see
+   * shard-storage.ts). `bytes` is where the valid frames end.
+   */
+  static async read(file: string, limit?: number): Promise<{ records: WalRecord[]; tornBytes: number; bytes: number }> {
     let buf: Uint8Array;
     try {
       buf = await readFile(file);
@@ -197,6 +201,7 @@ export class Wal {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       return { records: [], tornBytes: 0, bytes: 0 };
     }
+    if (limit !== undefined && buf.length > limit) buf = buf.subarray(0, limit);
     const { records, validBytes } = decodeFrames(buf);
     return { records, tornBytes: tornTailBytes(buf, validBytes), bytes: validBytes };
   }

@@ -6,7 +6,7 @@ import { SimClock } from '../../../src/actors/clock.js';
 import { Mvcc } from '../../../src/store/mvcc.js';
 import type { RangeResult, TxnRequest } from '../../../src/store/types.js';
 import { decodeFrames, encodeFrames, walFile } from '../../../src/store/wal.js';
-import { snapshotFile } from '../../../src/store/shard-storage.js';
+import { sealFile, snapshotFile } from '../../../src/store/shard-storage.js';
 import type { WalRecord } from '../../../src/store/mvcc.js';
 import { openCore } from './core-harness.js';
 
@@ -83,7 +83,7 @@ describe('store snapshots', () => {
   it('store snapshots - a stray frame written into an old generation after a restart is ignored', async () => {
     const h = await openCore(dir, clock);
     await h.put('/a', '1');
-    const h2 = await openCore(dir, clock); // restart: snapshot at 2, new generation 2
+    const h2 = await openCore(dir, clock); // restart: gen 1 sealed, new generation 2, snapshot at 2 in the background
     // The killed incarnation's last write lands late, in its (now dead) generation 1 file.
     await appendFile(walFile(dir, 0, 1), encodeFrames([{ t: 'txn', rev: 3, changes: [{ key: '/stray', value: enc('x') }] }]));
     await h2.put('/b', '1');
@@ -96,6 +96,7 @@ describe('store snapshots', () => {
     await appendFile(walFile(dir, 0), encodeFrames([{ t: 'txn', rev: 2, changes: [{ key: '/old', value: enc('v') }] }]));
     const h = await openCore(dir, clock);
     expect(h.core.range('/old').count).toBe(1);
+    await h.core.settled(); // the snapshot of the replayed log is written in the background
     expect((await readdir(dir)).filter((f) => f.endsWith('.wal'))).toEqual(['store-0.1.wal']);
   });
 
@@ -128,5 +129,34 @@ describe('store snapshots', () => {
     const h = await openCore(dir, clock);
     expect(h.core.revision).toBe(3);
     expect(h.core.range('/v1/a').kvs[0].version).toBe(2);
+  });
+
+  it('store snapshots - a frame landing past a sealed generation is never replayed over this incarnation\'s writes', async () => {
+    // The state a crash can leave: generation 1 was replayed and sealed at start; a dead
+    // incarnation's late frame then landed after its sealed end, with the same revision as the
+    // first write of generation 2. No snapshot yet (the background one had not finished).
+    const a = encodeFrames([{ t: 'txn', rev: 2, changes: [{ key: '/a', value: enc('1') }] }]);
+    await appendFile(walFile(dir, 0, 1), a);
+    await writeFile(sealFile(dir, 0), encodeFrames([{ v: 1, gens: [[1, a.length]] } as unknown as WalRecord]));
+    await appendFile(walFile(dir, 0, 1), encodeFrames([{ t: 'txn', rev: 3, changes: [{ key: '/stray', value: enc('x') }] }]));
+    await appendFile(walFile(dir, 0, 2), encodeFrames([{ t: 'txn', rev: 3, changes: [{ key: '/b', value: enc('1') }] }]));
+    const h = await openCore(dir, clock);
+    expect(h.core.range('/', { prefix: true }).kvs.map((kv) => kv.key)).toEqual(['/a', '/b']);
+    expect(h.core.revision).toBe(3);
+    await h.core.close('store/0');
+  });
+
+  it('store snapshots - a restart with no log to replay keeps the snapshot and drops the empty generations', async () => {
+    const h = await openCore(dir, clock);
+    await h.put('/a', '1');
+    await h.core.close('store/0');
+    const h2 = await openCore(dir, clock); // replays gen 1: snapshot in the background
+    await h2.core.close('store/0');
+    const snapBefore = await readFile(snapshotFile(dir, 0));
+    const h3 = await openCore(dir, clock); // nothing to replay
+    expect(h3.core.range('/a').count).toBe(1);
+    await h3.core.close('store/0');
+    expect(Buffer.compare(await readFile(snapshotFile(dir, 0)), snapBefore)).toBe(0);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.wal'))).toEqual(['store-0.3.wal']);
   });
 });
