@@ -7,6 +7,11 @@
  *
  * Watch ids are `<incarnation>.<n>` with a random incarnation, so a restarted owner never
  * mistakes a stale watch's events for its own. Every ask has a timeout (opts.timeoutMs).
+ *
+ * Split groups (opts.groups): a resource spread over several shards with one revision counter.
+ * Single-key operations go to the key's member (the router hashes the key); prefix ranges and
+ * watches under the group's prefix span every member — groupRange reads them all at one
+ * revision, groupWatch merges their streams in revision order (WatchMerger).
  */
 import { deserializeError } from '../actors/errors.js';
 import type { ActorContext, ActorId } from '../actors/types.js';

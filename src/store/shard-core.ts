@@ -136,11 +136,11 @@ export class ShardCore {
     const published = this.watchable.published;
     if (!this.seq) return published;
     const low = Math.min(this.inFlush?.events[0]?.revision ?? Infinity, this.pending.events[0]?.revision ?? Infinity);
-    // Read the counter before concluding nothing is pending: a revision handed out later is above it.
+    // With nothing of ours unpublished, every revision we hand out from now on is above the
+    // counter as it is now (this thread allocates and enqueues in one synchronous step).
     const current = this.seq.current();
     return low === Infinity ? Math.max(published, current) : Math.max(published, low - 1);
   }
-
 
   /** settled resolves once no snapshot is being written in the background (tests). */
   async settled(): Promise<void> {
@@ -240,9 +240,9 @@ export class ShardCore {
       await this.enqueue([], undefined);
     }
     if (this.seq) {
-      // A group compaction names a group revision: this member compacts at its own last write
-      // at or below it (reads below that revision fail here; above, they see the same state).
-      revision = Math.min(revision, this.mvcc.revision);
+      // A group compaction names a group revision: this member compacts at its own last durable
+      // write at or below it (reads below that revision fail here; above, they see the same state).
+      revision = Math.min(revision, this.watchable.published);
       if (revision <= this.mvcc.compactRevision) return { compactRevision: this.mvcc.compactRevision };
     }
     this.mvcc.compact(revision);

@@ -93,9 +93,10 @@ export interface StoreWatchSink {
 }
 
 /**
- * StoreClient is the apiserver's narrow window onto storage (embedded shards or, later, a real
- * etcd). Keys are routed to shards by prefix; a resource's keys always live on one shard, so
- * its resourceVersions are that shard's revisions.
+ * StoreClient is the apiserver's narrow window onto storage (embedded shards or a real etcd).
+ * Keys are routed to shards by prefix; a resource's keys live on one shard, so its
+ * resourceVersions are that shard's revisions — or on the members of a split group, which take
+ * their revisions from one shared counter (client.ts, sequence.ts).
  */
 export interface StoreClient {
   range(key: string, opts?: RangeOptions): Promise<RangeResult>;
