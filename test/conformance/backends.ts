@@ -79,7 +79,7 @@ async function embeddedShards(name: string, shards: number, split: boolean): Pro
     },
     async close() {
       for (const n of members) await world.stop(`store/${n}`);
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     },
   };
 }

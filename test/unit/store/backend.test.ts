@@ -45,7 +45,7 @@ describe('store backend', () => {
       owned = o;
     });
     afterEach(async () => {
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     });
 
     it('store backend - Events get one reused lease and vanish after the TTL; other keys stay', async () => {

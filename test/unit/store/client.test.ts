@@ -47,7 +47,11 @@ describe('store client', () => {
     client = c;
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    // A clean stop waits for the shard's background work (a recovery snapshot after a restart);
+    // a killed incarnation's (in this one-thread harness its promises outlive it) may still be
+    // writing, so the removal retries.
+    await world.stop('store/0').catch(() => {});
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
 
   it('store client - put, get and prefix list round trip', async () => {

@@ -12,7 +12,7 @@ describe('store watch coalescing', () => {
     dir = await mkdtemp(join(tmpdir(), 'kubeactor-coalesce-'));
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
 
   it('store watch coalescing - identical batches for one subscriber session are one message; others stay apart', async () => {

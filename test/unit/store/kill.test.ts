@@ -45,7 +45,7 @@ describe('store kill', () => {
   afterEach(async () => {
     await rt?.stop();
     rt = undefined;
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
 
   it('store kill - a write storm across random worker kills loses no acknowledged write and no watch event', async () => {

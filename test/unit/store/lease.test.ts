@@ -15,7 +15,7 @@ describe('store leases', () => {
     clock = new SimClock();
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
 
   it('store leases - expiry deletes the attached keys in one revision; others stay', async () => {

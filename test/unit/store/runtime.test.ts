@@ -79,7 +79,7 @@ describe('store on the runtime', () => {
   afterEach(async () => {
     await rt?.stop();
     rt = undefined;
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
 
   it('store runtime - writes survive a killed store host; the owner watch is canceled', async () => {

@@ -24,7 +24,7 @@ describe('store snapshots', () => {
     clock = new SimClock();
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
 
   it('store snapshots - restore rebuilds reads at old revisions and the watch event log exactly', () => {

@@ -26,7 +26,7 @@ describe('store split groups', () => {
     clock = new SimClock();
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
 
   const group = async (sequence: SharedArrayBuffer, members: number[], n = 3): Promise<CoreHandle[]> =>

@@ -19,7 +19,7 @@ describe('store wal', () => {
     dir = await mkdtemp(join(tmpdir(), 'kubeactor-wal-'));
   });
   afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
   });
 
   it('store wal - frames round trip', () => {
